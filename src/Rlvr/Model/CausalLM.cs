@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Rlvr.Model;
+
+/// <summary>Decoder-only language model whose parameter names equal Hugging Face checkpoint keys
+/// (model.embed_tokens.weight, model.layers.0.self_attn.q_proj.weight, …, lm_head.weight).</summary>
+public sealed class CausalLM : nn.Module
+{
+    public ModelConfig Config { get; }
+    [ComponentName(Name = "model")] public readonly DecoderModel Model;
+    [ComponentName(Name = "lm_head")] public readonly Linear? LmHead;
+
+    public CausalLM(ModelConfig config) : base(nameof(CausalLM))
+    {
+        config.Validate("model config");
+        Config = config;
+        Model = new DecoderModel(config);
+        if (!config.TieWordEmbeddings) LmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        InitializeWeights();
+    }
+
+    /// <summary>Logits [B, T, vocab]. See <see cref="DecoderModel.Forward"/> for the optional arguments.</summary>
+    public Tensor Forward(Tensor inputIds, Tensor? positions = null, Tensor? keyValid = null, KvCache? cache = null) =>
+        Logits(Model.Forward(inputIds, positions, keyValid, cache));
+
+    public Tensor Logits(Tensor hidden) =>
+        LmHead is null ? nn.functional.linear(hidden, Model.EmbedTokens.weight!) : LmHead.forward(hidden);
+
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>The normal(0, 0.02) initialization of Hugging Face Llama; norms start at one, biases at zero.</summary>
+    void InitializeWeights()
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.EndsWith("layernorm.weight") || name == "model.norm.weight") p.fill_(1);
+            else if (name.EndsWith(".bias")) p.zero_();
+            else p.normal_(0, 0.02);
+        }
+    }
+
+    public Device Device => parameters().First().device;
+}

@@ -1,0 +1,25 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Rlvr.Model;
+
+/// <summary>SwiGLU feed-forward: down(silu(gate(x)) * up(x)).</summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "gate_proj")] public readonly Linear GateProj;
+    [ComponentName(Name = "up_proj")] public readonly Linear UpProj;
+    [ComponentName(Name = "down_proj")] public readonly Linear DownProj;
+
+    public Mlp(ModelConfig c) : base(nameof(Mlp))
+    {
+        GateProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: false);
+        UpProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: false);
+        DownProj = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) =>
+        DownProj.forward(nn.functional.silu(GateProj.forward(x)) * UpProj.forward(x));
+}

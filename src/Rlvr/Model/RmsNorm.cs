@@ -1,0 +1,25 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rlvr.Model;
+
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    readonly double eps;
+    public readonly TorchSharp.Modules.Parameter weight;
+
+    public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
+    {
+        this.eps = eps;
+        weight = nn.Parameter(ones(size));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to(float32);
+        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
+        return (weight * normed.to(x.dtype)).MoveToOuterDisposeScope();
+    }
+}

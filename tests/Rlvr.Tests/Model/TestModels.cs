@@ -1,0 +1,25 @@
+using Rlvr.Model;
+using static TorchSharp.torch;
+
+namespace Rlvr.Tests.Model;
+
+public static class TestModels
+{
+    public static ModelConfig Config(bool tied = true, bool bias = false, int kvHeads = 2) => new()
+    {
+        HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = kvHeads,
+        VocabSize = 40, MaxPositionEmbeddings = 128, TieWordEmbeddings = tied, AttentionBias = bias,
+    };
+
+    /// <summary>A small random model; weights are scaled up so that logits are far from uniform.</summary>
+    public static CausalLM Create(int seed = 0, bool tied = true, bool bias = false, int kvHeads = 2)
+    {
+        manual_seed(seed);
+        var model = new CausalLM(Config(tied, bias, kvHeads));
+        using (no_grad())
+            foreach (var (name, p) in model.named_parameters())
+                if (!name.Contains("norm")) p.normal_(0, 0.3);
+        model.eval();
+        return model;
+    }
+}
