@@ -1,0 +1,34 @@
+using Rlvr.Model;
+using static TorchSharp.torch;
+
+namespace Rlvr.Training;
+
+/// <summary>SFT loss for one optimizer step: the summed NLL of every response token, divided by the number of response
+/// tokens in the whole step. Each micro-batch contributes its own sum over that global count, so the accumulated
+/// gradient equals the full-batch gradient whatever the micro-batch size (never a mean of micro-batch means).</summary>
+public static class SftLoss
+{
+    /// <summary>Runs forward and backward over the examples in micro-batches, accumulating gradients.</summary>
+    /// <returns>The step's loss (mean NLL per response token) and its response-token count.</returns>
+    public static (double loss, long tokens) AccumulateGradients(CausalLM model, IReadOnlyList<int[]> prompts,
+        IReadOnlyList<int[]> responses, int microBatchSize, int padId)
+    {
+        long totalTokens = responses.Sum(r => (long)r.Length);
+        if (totalTokens == 0) return (0, 0);
+        double loss = 0;
+        var device = model.Device;
+        for (int start = 0; start < prompts.Count; start += microBatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(microBatchSize, prompts.Count - start);
+            using var batch = SequenceBatch.Build(prompts.Skip(start).Take(count).ToList(), responses.Skip(start).Take(count).ToList(), padId, device);
+            var (logp, _) = TokenLogProbs.Compute(model, batch.Tokens);
+            var microLoss = -(logp * batch.ResponseMask).sum() / totalTokens;
+            var value = microLoss.item<float>();
+            loss += value;
+            if (double.IsFinite(value)) microLoss.backward();
+            else return (double.NaN, totalTokens); // the caller skips the step
+        }
+        return (loss, totalTokens);
+    }
+}

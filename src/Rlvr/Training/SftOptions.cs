@@ -1,0 +1,17 @@
+namespace Rlvr.Training;
+
+public sealed record SftOptions
+{
+    public int Steps { get; init; } = 1000;
+    public int BatchSize { get; init; } = 32;
+    public int MicroBatchSize { get; init; } = 32;
+    public double Lr { get; init; } = 3e-3;
+    public int WarmupSteps { get; init; } = 50;
+    public double MinLrRatio { get; init; } = 0.1;
+    public double WeightDecay { get; init; } = 0.1;
+    public double GradClip { get; init; } = 1.0;
+    public int EvalEvery { get; init; } = 250;
+    public int EvalLimit { get; init; } = 200;
+    public int SaveEvery { get; init; }
+    public int Seed { get; init; } = 1;
+}
