@@ -1,0 +1,23 @@
+namespace Rlvr.Data;
+
+/// <summary>Resolves a task name from the command line or config: a built-in generated task, or a path to a .jsonl file.</summary>
+public static class TaskRegistry
+{
+    public static IReadOnlyList<string> BuiltInNames { get; } =
+        [AdditionTask.TaskName, ArithmeticTask.TaskName, CountdownTask.TaskName];
+
+    public static IVerifiableTask Load(string nameOrPath, int seed = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        switch (nameOrPath.Trim().ToLowerInvariant())
+        {
+            case AdditionTask.TaskName: return new AdditionTask(seed);
+            case ArithmeticTask.TaskName: return new ArithmeticTask(seed);
+            case CountdownTask.TaskName: return new CountdownTask(seed);
+        }
+        if (nameOrPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || File.Exists(nameOrPath))
+            return new JsonlTask(nameOrPath, seed: seed);
+        throw new ArgumentException(
+            $"Unknown task '{nameOrPath}'. Valid names: {string.Join(", ", BuiltInNames)}, or a path to a .jsonl file");
+    }
+}
