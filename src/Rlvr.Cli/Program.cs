@@ -1,3 +1,11 @@
-using TorchSharp;
-var t = torch.randn(3, 3);
-Console.WriteLine(t.matmul(t).sum().item<float>());
+using System.CommandLine;
+using Rlvr.Cli.Commands;
+
+var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learning from verifiable rewards")
+{
+    QuickstartCommand.Create(),
+    SftCommand.Create(),
+    GenerateCommand.Create(),
+    EvalCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Rlvr.Checkpoints;
+using Rlvr.Model;
+using Rlvr.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rlvr.Cli.Commands;
+
+/// <summary>Options and helpers shared by the commands.</summary>
+public static class Common
+{
+    public static Option<string> Device() => new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+    public static Option<int> Seed(int value = 1) => new("--seed") { Description = "random seed", DefaultValueFactory = _ => value };
+    public static Option<int> Threads() => new("--threads") { Description = "CPU threads for torch (0: torch's default)", DefaultValueFactory = _ => 0 };
+
+    public static Device ResolveDevice(string name, int threads)
+    {
+        if (threads > 0) torch.set_num_threads(threads);
+        var device = torch.device(name);
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+            throw new ArgumentException("--device cuda was requested but CUDA is not available (install the TorchSharp-cuda-linux package; see README)");
+        return device;
+    }
+
+    /// <summary>A preset name trains from scratch with the byte tokenizer; anything else is a checkpoint directory.</summary>
+    public static (CausalLM model, ITokenizer tokenizer) LoadOrCreate(string presetOrDir, Device device, int seed)
+    {
+        if (ModelConfig.PresetNames.Contains(presetOrDir))
+        {
+            var tokenizer = new ByteTokenizer();
+            torch.manual_seed(seed);
+            var model = new CausalLM(ModelConfig.Preset(presetOrDir, tokenizer.VocabSize) with
+            {
+                BosTokenId = tokenizer.BosId, EosTokenId = tokenizer.EosId,
+            });
+            model.to(device);
+            return (model, tokenizer);
+        }
+        var loaded = Checkpoint.Load(presetOrDir, device);
+        return (loaded.Model, loaded.Tokenizer);
+    }
+
+    /// <summary>Runs a command body and turns expected failures (bad input) into a one-line error and exit code 2.</summary>
+    public static int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}
