@@ -41,7 +41,7 @@ public sealed class CountdownTask : GeneratedTask
 
     protected override Problem Generate(DeterministicRandom random)
     {
-        while (true)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var count = random.Next(_options.MinCount, _options.MaxCount);
             var numbers = Enumerable.Range(0, count).Select(_ => (long)random.Next(_options.MinNumber, _options.MaxNumber)).ToList();
@@ -51,7 +51,11 @@ public sealed class CountdownTask : GeneratedTask
             var prompt = string.Join(' ', numbers) + Arrow + target + "\n";
             return new Problem(prompt, target.ToString(), steps + FinalAnswer.Format(target.ToString()));
         }
+        throw new InvalidOperationException(
+            $"countdown: no target in 1..{_options.MaxTarget} found in {MaxAttempts} attempts; widen the options");
     }
+
+    private const int MaxAttempts = 100_000;
 
     /// <summary>Applies random valid operations until one number is left; writes each as a step line.</summary>
     private static long CombineAll(DeterministicRandom random, List<long> numbers, StringBuilder steps)

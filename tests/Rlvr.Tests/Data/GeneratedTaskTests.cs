@@ -63,9 +63,11 @@ public class GeneratedTaskTests
     [Fact]
     public void AdditionExampleHasTheDocumentedShape()
     {
-        var problem = new AdditionTask(0, SmallAddition).Train.First(p => p.Prompt == "457+68\n" || p.Answer.Length >= 3);
-        Assert.Matches(@"^\d+\+\d+\n$", problem.Prompt);
-        Assert.Matches(@"^(\d\+\d\+[01]=\d+ \d+\n)+#### \d+$", problem.Demonstration!);
+        foreach (var problem in new AdditionTask(0, SmallAddition).Test)
+        {
+            Assert.Matches(@"^\d+\+\d+\n$", problem.Prompt);
+            Assert.Matches(@"^(\d\+\d\+[01]=\d+ \d+\n)+#### \d+$", problem.Demonstration!);
+        }
     }
 
     [Fact]
@@ -88,6 +90,9 @@ public class GeneratedTaskTests
         Assert.All(task.Train, p => Assert.Matches(@"^\d+(\+\d+){4}\n$", p.Prompt));
         var withParens = new ArithmeticTask(0, new ArithmeticOptions { ParenthesesProbability = 1, TrainSize = 100, TestSize = 20 });
         Assert.All(withParens.Train, p => Assert.Contains("(", p.Prompt));
+        var small = new ArithmeticTask(0, new ArithmeticOptions { MaxResult = 20, TrainSize = 100, TestSize = 20 });
+        Assert.All(small.Train, p => Assert.All(System.Text.RegularExpressions.Regex.Matches(p.Demonstration!, @"=(\d+)"),
+            m => Assert.InRange(long.Parse(m.Groups[1].Value), 0, 20)));
     }
 
     [Fact]
