@@ -5,6 +5,7 @@ var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learn
 {
     QuickstartCommand.Create(),
     SftCommand.Create(),
+    TrainCommand.Create(),
     GenerateCommand.Create(),
     EvalCommand.Create(),
 };

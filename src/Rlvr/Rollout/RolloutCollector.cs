@@ -1,0 +1,30 @@
+using Rlvr.Data;
+using Rlvr.Model;
+using Rlvr.Reward;
+using Rlvr.Tokenization;
+
+namespace Rlvr.Rollout;
+
+public static class RolloutCollector
+{
+    /// <summary>Samples G responses per problem and scores them with the task's verifier and the reward terms.</summary>
+    public static RolloutBatch Collect(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, IReadOnlyList<Problem> problems,
+        int groupSize, SamplingOptions sampling, RewardOptions rewards, ulong seed)
+    {
+        var prompts = problems.SelectMany(p => Enumerable.Repeat(tokenizer.EncodePrompt(p.Prompt), groupSize)).ToArray();
+        bool wasTraining = model.training;
+        model.eval();
+        var gen = Sampler.Generate(model, prompts, sampling, tokenizer.EosId, tokenizer.PadId, seed);
+        if (wasTraining) model.train();
+        var texts = gen.Tokens.Select(t => tokenizer.DecodeResponse(t)).ToArray();
+        var correct = new double[prompts.Length];
+        var total = new double[prompts.Length];
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            var problem = problems[i / groupSize];
+            correct[i] = task.Reward(problem, texts[i]);
+            total[i] = RewardShaping.Total(correct[i], task.HasAnswerFormat(texts[i]), gen.Tokens[i].Length, sampling.MaxNewTokens, rewards);
+        }
+        return new RolloutBatch(problems, groupSize, prompts, gen.Tokens, texts, correct, total, gen.LogProbs, gen.Entropies);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Rlvr.Advantage;
+using Rlvr.Checkpoints;
+using Rlvr.Data;
+using Rlvr.Evaluation;
+using Rlvr.Model;
+using Rlvr.Rollout;
+using Rlvr.Tokenization;
+using Rlvr.Update;
+using static TorchSharp.torch;
+
+namespace Rlvr.Training;
+
+public sealed record RlResult(double? FinalEvalAccuracy, double? PeakEvalAccuracy, int Rollouts, double BackwardPasses, long RolloutTokens, double Seconds);
+
+/// <summary>RL from verifiable rewards, one outer step at a time: rollout -> reward -> advantage -> update rule ->
+/// metrics / eval / checkpoint.</summary>
+public sealed class RlTrainer
+{
+    readonly CausalLM model;
+    readonly CausalLM? reference;
+    readonly ITokenizer tokenizer;
+    readonly IVerifiableTask task;
+    readonly RlOptions o;
+    readonly IUpdateRule rule;
+
+    public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null)
+    {
+        options.Validate();
+        if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
+        (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
+    }
+
+    public RlResult Run(RunDirectory run, ProgressReporter? progress = null)
+    {
+        var parameters = model.parameters().ToList();
+        using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
+        var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
+        var order = new BatchOrder(task.Train.Count, o.Seed);
+        var maxNew = o.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
+        var sampling = new SamplingOptions(o.Temperature, o.TopP, 0, maxNew);
+        var objective = o.Objective with { ConstantLength = maxNew };
+        var evalProblems = task.Test.Take(o.EvalLimit).ToList();
+
+        using var metrics = new MetricsLog(run.MetricsPath);
+        var clock = Stopwatch.StartNew();
+        int rollouts = 0;
+        double backwardPasses = 0;
+        long rolloutTokens = 0;
+        double? lastEval = null, peakEval = null;
+
+        if (o.EvalEvery > 0 && evalProblems.Count > 0)
+        {
+            var initial = Evaluate(evalProblems, maxNew, 0);
+            initial["time_s"] = clock.Elapsed.TotalSeconds;
+            metrics.Write(initial);
+            lastEval = peakEval = (double)initial["eval_accuracy"]!;
+        }
+
+        for (int step = 1; step <= o.Steps; step++)
+        {
+            var lr = schedule.At(step);
+            Optimization.SetLearningRate(optimizer, lr);
+
+            var rolloutClock = Stopwatch.StartNew();
+            var (batch, sampled, dropped) = CollectRollouts(order, sampling, step);
+            rollouts += sampled;
+            rolloutTokens += batch.Responses.Sum(r => (long)r.Length);
+            var advantages = Advantages.Compute(o.Advantage, batch.Rewards, o.GroupSize);
+            using var policyBatch = BuildPolicyBatch(batch, advantages);
+            var timeRollout = rolloutClock.Elapsed.TotalSeconds;
+
+            var updateClock = Stopwatch.StartNew();
+            int miniRows = o.MiniPrompts * o.GroupSize, microRows = o.MicroPrompts * o.GroupSize;
+            var context = new UpdateContext
+            {
+                Parameters = parameters, Optimizer = optimizer, GradClip = o.GradClip,
+                MiniBatchCount = policyBatch.Count / miniRows,
+                ComputeGradients = m =>
+                {
+                    optimizer.zero_grad();
+                    return PolicyGradient.AccumulateGradients(model, policyBatch, objective, m * miniRows, miniRows, microRows);
+                },
+            };
+            var update = rule.Apply(context, step);
+            backwardPasses += update.BackwardPasses;
+            var timeUpdate = updateClock.Elapsed.TotalSeconds;
+
+            var row = StepMetrics(step, lr, batch, update, rollouts, backwardPasses, timeRollout, timeUpdate);
+            if (o.DynamicSampling) row["frac_dropped_groups"] = dropped;
+            if (o.EvalEvery > 0 && evalProblems.Count > 0 && (step % o.EvalEvery == 0 || step == o.Steps))
+            {
+                foreach (var (k, v) in Evaluate(evalProblems, maxNew, step)) if (k != "step") row[k] = v;
+                lastEval = (double)row["eval_accuracy"]!;
+                peakEval = Math.Max(peakEval ?? 0, lastEval.Value);
+            }
+            row["time_s"] = clock.Elapsed.TotalSeconds;
+            metrics.Write(row);
+            if (o.SaveEvery > 0 && step % o.SaveEvery == 0 && step != o.Steps)
+                Checkpoint.Save(run.CheckpointAt(step), model, tokenizer, State(step, rollouts));
+            progress?.Invoke("rl", step, o.Steps);
+        }
+        Checkpoint.Save(run.FinalCheckpoint, model, tokenizer, State(o.Steps, rollouts));
+        return new RlResult(lastEval, peakEval, rollouts, backwardPasses, rolloutTokens, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>P groups of G responses. With dynamic sampling, groups whose rewards are all equal are dropped and
+    /// more prompts drawn, up to MaxSamplingRounds rounds; a batch still short is topped up with dropped groups.</summary>
+    (RolloutBatch batch, int sampled, double fracDropped) CollectRollouts(BatchOrder order, SamplingOptions sampling, int step)
+    {
+        var parts = new List<RolloutBatch>();
+        var keep = new List<int>();
+        var zeroVariance = new List<int>();
+        int offset = 0, sampled = 0;
+        for (int round = 0; round < (o.DynamicSampling ? o.MaxSamplingRounds : 1) && keep.Count < o.PromptsPerStep; round++)
+        {
+            var problems = order.Next(o.PromptsPerStep).Select(i => task.Train[i]).ToList();
+            var seed = (ulong)o.Seed * 1_000_003UL + (ulong)step * 101UL + (ulong)round;
+            var part = RolloutCollector.Collect(model, tokenizer, task, problems, o.GroupSize, sampling, o.Rewards, seed);
+            parts.Add(part);
+            sampled += part.Count;
+            for (int g = 0; g < problems.Count; g++)
+            {
+                if (o.DynamicSampling && part.GroupHasZeroVariance(g)) zeroVariance.Add(offset + g);
+                else if (keep.Count < o.PromptsPerStep) keep.Add(offset + g);
+            }
+            offset += problems.Count;
+        }
+        int totalGroups = offset;
+        double fracDropped = (double)zeroVariance.Count / totalGroups;
+        keep.AddRange(zeroVariance.Take(o.PromptsPerStep - keep.Count));
+        return (RolloutBatch.Concat(parts, keep), sampled, fracDropped);
+    }
+
+    PolicyBatch BuildPolicyBatch(RolloutBatch batch, double[] advantages)
+    {
+        var device = model.Device;
+        var sequences = SequenceBatch.Build(batch.Prompts, batch.Responses, tokenizer.PadId, device);
+        var ends = Enumerable.Range(0, batch.Count).Select(i => batch.Prompts[i].Length + batch.Responses[i].Length).ToArray();
+        Tensor old = o.UseSamplerLogProbs ? SamplerLogProbs(batch, sequences) : RecomputeLogProbs(model, sequences, ends);
+        Tensor? refLogp = reference is not null && o.Objective.KlCoef != 0 ? RecomputeLogProbs(reference, sequences, ends) : null;
+        return new PolicyBatch
+        {
+            Sequences = sequences, OldLogProbs = old, RefLogProbs = refLogp, GroupSize = o.GroupSize, SequenceEnds = ends,
+            Advantages = tensor(advantages.Select(a => (float)a).ToArray(), device: device).DetachFromDisposeScope(),
+        };
+    }
+
+    /// <summary>Old log-probs from a no-grad training forward at θ_old, so that r = 1 exactly on-policy.</summary>
+    Tensor RecomputeLogProbs(CausalLM policy, SequenceBatch sequences, int[] ends)
+    {
+        using var noGrad = no_grad();
+        var rows = o.MicroPrompts * o.GroupSize;
+        var parts = new List<Tensor>();
+        var width = sequences.Tokens.shape[1];
+        using var scope = NewDisposeScope();
+        for (int s = 0; s < sequences.Count; s += rows)
+        {
+            int c = Math.Min(rows, sequences.Count - s);
+            var (logp, _) = TokenLogProbs.Compute(policy, sequences.Tokens.narrow(0, s, c));
+            parts.Add(logp);
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope().DetachFromDisposeScope();
+    }
+
+    Tensor SamplerLogProbs(RolloutBatch batch, SequenceBatch sequences)
+    {
+        var width = (int)sequences.ResponseMask.shape[1];
+        var values = new float[batch.Count * width];
+        for (int i = 0; i < batch.Count; i++)
+            for (int t = 0; t < batch.Responses[i].Length; t++)
+                values[i * width + batch.Prompts[i].Length - 1 + t] = batch.SamplerLogProbs[i][t];
+        return tensor(values, [batch.Count, width], device: model.Device).DetachFromDisposeScope();
+    }
+
+    Dictionary<string, object?> Evaluate(IReadOnlyList<Problem> problems, int maxNew, int step)
+    {
+        var greedy = TaskEvaluator.Evaluate(model, tokenizer, task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+        var row = new Dictionary<string, object?> { ["step"] = step, ["eval_accuracy"] = greedy.Accuracy };
+        if (o.EvalSamples > 1)
+        {
+            var sampled = TaskEvaluator.Evaluate(model, tokenizer, task, problems, o.EvalSamples,
+                new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed + 7);
+            row["eval_avg_at_k"] = sampled.Accuracy;
+            row["eval_pass_at_k"] = sampled.PassAtK;
+            row["eval_k"] = o.EvalSamples;
+        }
+        return row;
+    }
+
+    Dictionary<string, object?> StepMetrics(int step, double lr, RolloutBatch batch, UpdateResult update, int rollouts,
+        double backwardPasses, double timeRollout, double timeUpdate)
+    {
+        var lengths = batch.Responses.Select(r => r.Length).ToArray();
+        var mean = batch.Rewards.Average();
+        var groups = batch.Problems.Count;
+        var s = update.Stats;
+        var row = new Dictionary<string, object?>
+        {
+            ["step"] = step,
+            ["loss"] = s.MeanLoss,
+            ["reward_mean"] = mean,
+            ["reward_std"] = Math.Sqrt(batch.Rewards.Select(r => (r - mean) * (r - mean)).Average()),
+            ["accuracy"] = batch.Correct.Average(),
+            ["entropy"] = s.Entropy,
+            ["rollout_entropy"] = batch.SamplerEntropies.SelectMany(e => e).DefaultIfEmpty().Average(x => (double)x),
+            ["response_length_mean"] = lengths.Average(),
+            ["response_length_max"] = lengths.Max(),
+            ["clip_frac_low"] = s.ClipFracLow,
+            ["clip_frac_high"] = s.ClipFracHigh,
+            ["approx_kl_old"] = s.ApproxKlOld,
+            ["grad_norm"] = s.GradNorm,
+            ["lr"] = lr,
+            ["frac_zero_std_groups"] = (double)Enumerable.Range(0, groups).Count(batch.GroupHasZeroVariance) / groups,
+            ["asym"] = s.Asym,
+            ["rollouts"] = rollouts,
+            ["backward_passes"] = backwardPasses,
+            ["skipped_steps"] = s.SkippedSteps,
+            ["time_rollout_s"] = timeRollout,
+            ["time_update_s"] = timeUpdate,
+        };
+        if (o.Objective.KlCoef != 0) row["kl_ref"] = s.KlRef;
+        foreach (var (k, v) in update.Diagnostics) row[k] = v;
+        return row;
+    }
+
+    JsonObject State(int step, int rollouts) =>
+        new() { ["stage"] = "rl", ["task"] = task.Name, ["step"] = step, ["rollouts"] = rollouts, ["update"] = rule.Name };
+}

@@ -1,0 +1,64 @@
+namespace Rlvr.Update;
+
+/// <summary>A permanent switch from a seed rule back to single passes, driven by a z-score of a monitored signal.</summary>
+public interface IExitGate
+{
+    /// <summary>Feeds one observation; returns its z-score (null while there is no reference yet) and whether the
+    /// gate trips on it.</summary>
+    (double? z, bool trip) Observe(double value);
+}
+
+/// <summary>SFPO's exit rule (official code): the last `window` values, including the new one; once the window is
+/// full, Z = (H - mean) / (std + 1e-9) with the population std; trips at Z >= tau (or |Z| >= tau).</summary>
+public sealed class EntropyWindowGate(int window, double tau, bool twoSided) : IExitGate
+{
+    readonly Queue<double> values = new();
+
+    public (double? z, bool trip) Observe(double value)
+    {
+        values.Enqueue(value);
+        while (values.Count > window) values.Dequeue();
+        if (values.Count < window) return (null, false);
+        var z = ZScore(value, values);
+        return (z, twoSided ? Math.Abs(z) >= tau : z >= tau);
+    }
+
+    public static double ZScore(double value, IEnumerable<double> reference)
+    {
+        var r = reference.ToArray();
+        var mean = r.Average();
+        var std = Math.Sqrt(r.Select(x => (x - mean) * (x - mean)).Average());
+        return (value - mean) / (std + 1e-9);
+    }
+}
+
+/// <summary>GXPO's later window gate: the new value against the preceding `window` values (not including it);
+/// trips upward only, at Z >= tau.</summary>
+public sealed class PrecedingWindowGate(int window, double tau) : IExitGate
+{
+    readonly Queue<double> previous = new();
+
+    public (double? z, bool trip) Observe(double value)
+    {
+        double? z = previous.Count == window ? EntropyWindowGate.ZScore(value, previous) : null;
+        previous.Enqueue(value);
+        while (previous.Count > window) previous.Dequeue();
+        return (z, z >= tau);
+    }
+}
+
+/// <summary>GXPO's paper-era gate: exponential moving mean and deviation starting at mu = sigma = 1;
+/// Z = (H - mu) / (sigma + 1e-8) before the update; sigma kept >= 0.01; trips at |Z| >= tau.</summary>
+public sealed class EmaGate(double omega, double tau) : IExitGate
+{
+    double mu = 1, sigma = 1;
+
+    public (double? z, bool trip) Observe(double value)
+    {
+        var z = (value - mu) / (sigma + 1e-8);
+        var variance = (1 - omega) * sigma * sigma + omega * (value - mu) * (value - mu);
+        sigma = Math.Max(0.01, Math.Sqrt(variance));
+        mu = (1 - omega) * mu + omega * value;
+        return (z, Math.Abs(z) >= tau);
+    }
+}
