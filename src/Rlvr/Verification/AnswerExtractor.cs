@@ -14,6 +14,12 @@ public static class AnswerExtractor
     /// <summary>The answer and whether it came from plain prose (where "2,74" may use a decimal comma).</summary>
     public static (string Answer, bool PlainText)? ExtractDetailed(string? response)
     {
+        try { return ExtractUnguarded(response); }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
+    }
+
+    static (string Answer, bool PlainText)? ExtractUnguarded(string? response)
+    {
         if (string.IsNullOrWhiteSpace(response)) return null;
         var text = response.Length > MaxScanLength ? response[^MaxScanLength..] : response;
         int think = text.LastIndexOf("</think>", StringComparison.Ordinal);

@@ -16,7 +16,8 @@ public static class BoxedAnswers
             var box = FindLastBefore(text, searchEnd);
             if (box == null) break;
             var (start, end, content) = box.Value;
-            if (boxes.Count > 0 && !IsConnector(text[end..boxes[^1].Start])) break;
+            // A box enclosing the later one (\boxed{\boxed{1}}) is not a separate answer.
+            if (boxes.Count > 0 && (end > boxes[^1].Start || !IsConnector(text[end..boxes[^1].Start]))) break;
             boxes.Add(box.Value);
             searchEnd = start;
         }

@@ -218,7 +218,7 @@ public static class LatexNormalizer
         while (true)
         {
             var before = s;
-            s = s.Trim().TrimEnd('.', ',', ';', ':', '!', '?').Trim();
+            s = s.Trim().TrimEnd('.', ',', ';', ':', '?').Trim();
             if (s.EndsWith("\\\\", StringComparison.Ordinal)) s = s[..^2];
             if (s.Length >= 2 && s[0] == '{' && Braces.FindClosing(s, 0) == s.Length - 1 && !Braces.HasTopLevelComma(s, 1, s.Length - 1))
                 s = s[1..^1];
