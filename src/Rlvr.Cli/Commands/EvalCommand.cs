@@ -1,3 +1,4 @@
+using Rlvr.IO;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;

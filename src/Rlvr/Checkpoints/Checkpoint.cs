@@ -1,3 +1,4 @@
+using Rlvr.IO;
 using System.Text.Json.Nodes;
 using Rlvr.Model;
 using Rlvr.Tokenization;

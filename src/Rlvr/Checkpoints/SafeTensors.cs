@@ -1,3 +1,4 @@
+using Rlvr.IO;
 using System.Buffers.Binary;
 using TorchSharp;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Rlvr.Checkpoints;
+namespace Rlvr.IO;
 
 /// <summary>Writes files so that readers (and a crash mid-write) see either the old file or the complete new one,
 /// never a partial file: the bytes go to a temporary file in the same directory, which is flushed to disk and then
@@ -15,6 +15,9 @@ public static class AtomicFile
             var bytes = Utf8NoBom.GetBytes(text);
             stream.Write(bytes, 0, bytes.Length);
         });
+
+    public static void WriteAllLines(string path, IEnumerable<string> lines) =>
+        WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
 
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {

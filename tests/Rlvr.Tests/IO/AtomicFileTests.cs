@@ -1,6 +1,7 @@
+using Rlvr.IO;
 using Rlvr.Checkpoints;
 
-namespace Rlvr.Tests.Checkpoints;
+namespace Rlvr.Tests.IO;
 
 public class AtomicFileTests
 {
