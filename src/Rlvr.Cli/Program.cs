@@ -8,5 +8,6 @@ var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learn
     TrainCommand.Create(),
     GenerateCommand.Create(),
     EvalCommand.Create(),
+    VerifyCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -15,9 +15,11 @@ public static class TaskRegistry
             case ArithmeticTask.TaskName: return new ArithmeticTask(seed);
             case CountdownTask.TaskName: return new CountdownTask(seed);
         }
+        if (nameOrPath.StartsWith("math:", StringComparison.OrdinalIgnoreCase))
+            return Verification.MathTask.Load(nameOrPath["math:".Length..], seed: seed);
         if (nameOrPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || File.Exists(nameOrPath))
             return new JsonlTask(nameOrPath, seed: seed);
         throw new ArgumentException(
-            $"Unknown task '{nameOrPath}'. Valid names: {string.Join(", ", BuiltInNames)}, or a path to a .jsonl file");
+            $"Unknown task '{nameOrPath}'. Valid names: {string.Join(", ", BuiltInNames)}, a path to a .jsonl file, or math:<file.jsonl> to score with the math verifier");
     }
 }
