@@ -1,3 +1,4 @@
+using Rlvr.Tests.Support;
 using Rlvr.Data;
 using Rlvr.Tests.Checkpoints;
 

@@ -1,5 +1,7 @@
+using Rlvr.Tests.Support;
 using Rlvr.IO;
 using Rlvr.Checkpoints;
+
 
 namespace Rlvr.Tests.IO;
 

@@ -1,3 +1,4 @@
+using Rlvr.Tests.Support;
 using System.Text;
 using Rlvr.Tests.Checkpoints;
 using Rlvr.Tokenization;

@@ -1,4 +1,4 @@
-namespace Rlvr.Tests.Checkpoints;
+namespace Rlvr.Tests.Support;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDir : IDisposable
