@@ -33,8 +33,8 @@ public static class Optimization
     public static double GradNorm(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        var squares = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.pow(2).sum()).ToList();
-        return squares.Count == 0 ? 0 : Math.Sqrt(stack(squares).sum().item<float>());
+        var squares = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!.to(float64).pow(2).sum()).ToList();
+        return squares.Count == 0 ? 0 : Math.Sqrt(stack(squares).sum().item<double>());
     }
 
     /// <summary>Clips and applies the accumulated gradients. A non-finite gradient norm skips the step, so weights and

@@ -46,11 +46,13 @@ public sealed class Gxpo : IUpdateRule
             }
             using var theta0 = ParameterSnapshot.Of(context.Parameters);
             var optimizerState = o.RestoreOptimizerState ? SaveState(context) : null;
-            context.Step(context.ComputeGradients(m));
+            // Raw gradients are copied before each step: the step clips them and then clears them.
+            var probe0 = context.ComputeGradients(m);
             using var g0 = ParameterSnapshot.OfGradients(context.Parameters);
-            // Step clears the gradients, so g0 is copied before it runs.
-            context.Step(context.ComputeGradients(m));
+            context.Step(probe0);
+            var probe1 = context.ComputeGradients(m);
             using var g1 = ParameterSnapshot.OfGradients(context.Parameters);
+            context.Step(probe1);
             var scales = new List<Tensor>();
             for (int i = 0; i < context.Parameters.Count; i++)
             {
@@ -68,8 +70,7 @@ public sealed class Gxpo : IUpdateRule
             var norm = Norm(gCorr.Values);
             cosSum += Cosine(g0.Values, gCorr.Values);
             extrapolated++;
-            stats = corrective;
-            stats = context.Step(corrective);
+            stats += context.Step(corrective);
             gradientPasses += 3;
             var (z, trip) = gate.Observe(norm);
             lastZ = z;
