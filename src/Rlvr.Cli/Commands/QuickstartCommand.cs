@@ -1,36 +1,85 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Rlvr.Checkpoints;
 using Rlvr.Training;
 using Spectre.Console;
 
 namespace Rlvr.Cli.Commands;
 
-/// <summary>The built-in default end to end: SFT a tiny model on the addition task, then evaluate it.</summary>
+/// <summary>The built-in default end to end: SFT a tiny model on the addition task (deliberately short, so that it
+/// leaves room to improve), RL from that checkpoint with GRPO, and a before/after table on the held-out split.</summary>
 public static class QuickstartCommand
 {
+    public const string Task = "addition";
+    public const int SftSteps = 250;
+    public const int RlSteps = 40;
+    public const double RlLr = 5e-5;
+
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "run directory", DefaultValueFactory = _ => "runs/quickstart" };
+        var sftSteps = new Option<int>("--sft-steps") { DefaultValueFactory = _ => SftSteps };
+        var rlSteps = new Option<int>("--rl-steps") { DefaultValueFactory = _ => RlSteps };
         var seed = Common.Seed();
         var device = Common.Device();
-        var cmd = new Command("quickstart", "SFT a tiny model on a built-in task and evaluate it (a few minutes on a laptop)") { output, seed, device };
+        var cmd = new Command("quickstart", "SFT a tiny model on a built-in task, improve it with RL, and compare (a few minutes on a laptop)")
+        {
+            output, sftSteps, rlSteps, seed, device,
+        };
         cmd.SetAction(r => Common.Guard(() =>
         {
-            var root = r.GetValue(output)!;
-            var sft = SftCommand.Run("addition", "tiny", Path.Combine(root, "sft"), new SftOptions { Seed = r.GetValue(seed) }, r.GetValue(device)!, 0);
-            var eval = EvalCommand.RunOnTask(Path.Combine(root, "sft", "final"), "addition", 1, 0, null, null, 1, r.GetValue(device)!);
-            var summary = new JsonObject
-            {
-                ["task"] = "addition", ["sft_eval_accuracy"] = eval["accuracy"]!.GetValue<double>(), ["sft_time_s"] = sft["time_s"]!.GetValue<double>(),
-                ["eval_n"] = eval["n"]!.GetValue<int>(),
-            };
-            new RunDirectory(root).WriteSummary(summary);
-            var table = new Table().AddColumn("stage").AddColumn("held-out accuracy (greedy)").AddColumn("time (s)");
-            table.AddRow("SFT", $"{summary["sft_eval_accuracy"]:F3}", $"{summary["sft_time_s"]:F1}");
-            AnsiConsole.Write(table);
+            var summary = Run(r.GetValue(output)!, r.GetValue(sftSteps), r.GetValue(rlSteps), r.GetValue(seed), r.GetValue(device)!);
+            Print(summary);
             return 0;
         }));
         return cmd;
+    }
+
+    public static JsonObject Run(string root, int sftSteps, int rlSteps, int seed, string device)
+    {
+        var sftDir = Path.Combine(root, "sft");
+        var rlDir = Path.Combine(root, "rl");
+        AnsiConsole.MarkupLine($"[bold]1/3[/] SFT a tiny model on [green]{Task}[/] for {sftSteps} steps");
+        var sft = SftCommand.Run(Task, "tiny", sftDir, new SftOptions { Steps = sftSteps, Seed = seed, EvalEvery = 0 }, device, 0);
+
+        AnsiConsole.MarkupLine($"[bold]2/3[/] RL (GRPO) from the SFT checkpoint for {rlSteps} steps");
+        var values = new SettingValues();
+        foreach (var (k, v) in new Dictionary<string, string>
+                 {
+                     ["init"] = Path.Combine(sftDir, "final"), ["task"] = Task, ["out"] = rlDir, ["steps"] = rlSteps.ToString(),
+                     ["lr"] = RlLr.ToString("R"), ["seed"] = seed.ToString(), ["device"] = device, ["eval-samples"] = "1",
+                 })
+            values.Set(k, v, "quickstart");
+        var rl = TrainCommand.Run(values);
+
+        AnsiConsole.MarkupLine("[bold]3/3[/] Evaluate both checkpoints on the held-out split (greedy)");
+        var before = EvalCommand.RunOnTask(Path.Combine(sftDir, "final"), Task, 1, 0, null, null, 1, device);
+        var after = EvalCommand.RunOnTask(Path.Combine(rlDir, "final"), Task, 1, 0, null, null, 1, device);
+        var summary = new JsonObject
+        {
+            ["task"] = Task,
+            ["eval_n"] = before["n"]!.GetValue<int>(),
+            ["sft_eval_accuracy"] = before["accuracy"]!.GetValue<double>(),
+            ["rl_eval_accuracy"] = after["accuracy"]!.GetValue<double>(),
+            ["sft_steps"] = sftSteps,
+            ["rl_steps"] = rlSteps,
+            ["sft_time_s"] = sft["time_s"]!.GetValue<double>(),
+            ["rl_time_s"] = rl["time_s"]!.GetValue<double>(),
+            ["rl_rollouts"] = rl["rollouts"]!.GetValue<int>(),
+            ["sft_flops"] = sft["sft_flops"]!.GetValue<double>(),
+            ["rl_flops"] = rl["rl_flops"]!.GetValue<double>(),
+        };
+        new RunDirectory(root).WriteSummary(summary);
+        return summary;
+    }
+
+    static void Print(JsonObject s)
+    {
+        var table = new Table().Title($"{s["task"]}: held-out accuracy, greedy, n = {s["eval_n"]}")
+            .AddColumn("stage").AddColumn("accuracy").AddColumn("steps").AddColumn("time (s)");
+        table.AddRow("SFT", $"{s["sft_eval_accuracy"]!.GetValue<double>():F3}", $"{s["sft_steps"]}", $"{s["sft_time_s"]!.GetValue<double>():F1}");
+        table.AddRow("SFT -> RL", $"{s["rl_eval_accuracy"]!.GetValue<double>():F3}", $"{s["rl_steps"]}", $"{s["rl_time_s"]!.GetValue<double>():F1}");
+        AnsiConsole.Write(table);
+        var gain = s["rl_eval_accuracy"]!.GetValue<double>() - s["sft_eval_accuracy"]!.GetValue<double>();
+        AnsiConsole.MarkupLine($"RL changed held-out accuracy by [bold]{gain:+0.000;-0.000}[/]");
     }
 }
