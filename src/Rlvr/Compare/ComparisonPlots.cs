@@ -16,7 +16,7 @@ public static class ComparisonPlots
         Accuracy("accuracy_vs_step.png", "step", p => p.Step),
         Accuracy("accuracy_vs_rollouts.png", "rollouts (sampled responses)", p => p.Rollouts),
         Accuracy("accuracy_vs_backward_passes.png", "backward passes", p => p.BackwardPasses),
-        Accuracy("accuracy_vs_time.png", "wall-clock time (s)", p => p.TimeSeconds),
+        Accuracy("accuracy_vs_time.png", "wall-clock seconds after the step-0 eval", p => p.TimeSeconds),
         Step("entropy_vs_step.png", "Policy entropy", "entropy (nats / token)", p => p.Entropy),
         Step("response_length_vs_step.png", "Response length", "mean response length (tokens)", p => p.ResponseLengthMean),
     ];
@@ -54,7 +54,7 @@ public static class ComparisonPlots
             {
                 foreach (var points in runs)
                 {
-                    var seed = plot.Add.ScatterLine(points.Select(p => p.x).ToArray(), points.Select(p => p.y).ToArray(), color.WithAlpha(0.25));
+                    var seed = plot.Add.ScatterLine(points.Select(p => p.x).ToArray(), points.Select(p => p.y).ToArray(), color.WithAlpha(0.35));
                     seed.LineWidth = 1;
                 }
             }

@@ -6,7 +6,7 @@ namespace Rlvr.Compare;
 public static class ComparisonTable
 {
     public static readonly IReadOnlyList<string> Header =
-        ["method", "peak acc (mean ± std)", "reached", "steps", "rollouts", "backward passes", "time (s)"];
+        ["method", "peak acc ± std", "reached", "steps", "rollouts", "bwd passes", "time s"];
 
     public static IEnumerable<IReadOnlyList<string>> Rows(ComparisonSummary summary) =>
         summary.Methods.Select(m => (IReadOnlyList<string>)

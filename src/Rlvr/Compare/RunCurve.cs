@@ -19,14 +19,17 @@ public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnl
         var evals = new List<EvalPoint>();
         var steps = new List<StepPoint>();
         // Counters are cumulative; a row without one (the step-0 evaluation has no rollouts yet) inherits the
-        // previous value, starting from 0.
+        // previous value, starting from 0. Time counts from the end of the step-0 evaluation, so that, like the
+        // other counters, it is 0 before any training (the initial evaluation is the same work for every method).
+        var ordered = rows.OrderBy(r => Number(r, "step") ?? 0).ToList();
+        var start = ordered.FirstOrDefault(r => Number(r, "step") is null or 0) is { } first ? Number(first, "time_s") ?? 0 : 0;
         double rollouts = 0, backward = 0, time = 0;
-        foreach (var row in rows.OrderBy(r => Number(r, "step") ?? 0))
+        foreach (var row in ordered)
         {
             var step = (int)(Number(row, "step") ?? 0);
             rollouts = Number(row, "rollouts") ?? rollouts;
             backward = Number(row, "backward_passes") ?? backward;
-            time = Number(row, "time_s") ?? time;
+            time = Number(row, "time_s") - start ?? time;
             if (Number(row, "eval_accuracy") is { } accuracy) evals.Add(new EvalPoint(step, rollouts, backward, time, accuracy));
             if (step > 0) steps.Add(new StepPoint(step, Number(row, "entropy"), Number(row, "response_length_mean")));
         }
