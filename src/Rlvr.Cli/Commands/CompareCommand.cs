@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -15,6 +16,9 @@ public static class CompareCommand
 {
     /// <summary>Settings that do not change what a comparison measures, so a resume may change them.</summary>
     static readonly string[] NotPartOfTheExperiment = ["out", "threads"];
+
+    // Plain '<', '>' and quotes in the notes of summary.json; it is a file for people, not for HTML.
+    static readonly JsonSerializerOptions ReadableJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -62,7 +66,7 @@ public static class CompareCommand
         var json = ComparisonSummaryJson.ToJson(summary);
         json["command"] = commandLine;
         json["plots"] = new JsonArray(plots.Select(p => (JsonNode)p).ToArray());
-        AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), json.ToJsonString(ReadableJson));
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ComparisonReport.Markdown(summary, commandLine, plots));
         Print(summary, outDir);
         return summary;
@@ -88,7 +92,7 @@ public static class CompareCommand
             TrainSettings.BuildUpdateRule(values, options);
             options.Validate();
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (!e.Message.Contains($"'{method.Name}'"))
         {
             throw new ArgumentException($"method '{method.Name}': {e.Message}");
         }

@@ -52,7 +52,7 @@ public static class MethodListParser
             if (ReservedKeys.Contains(key))
                 throw new ArgumentException($"--methods: '{method}': '{key}' cannot be set per method (use the <update> prefix, --seeds/--seed-list, --out)");
             if (!knownKeys.Contains(key))
-                throw new ArgumentException($"--methods: '{method}': unknown setting '{key}' (known: {string.Join(", ", knownKeys.Order())})");
+                throw new ArgumentException($"--methods: '{method}': unknown setting '{key}' (known: {string.Join(", ", knownKeys.Except(ReservedKeys).Order())})");
             if (value.Length == 0) throw new ArgumentException($"--methods: '{method}': '{key}' has no value");
             if (overrides.Any(kv => kv.Key == key)) throw new ArgumentException($"--methods: '{method}': '{key}' is set twice");
             overrides.Add(new(key, value));
