@@ -6,6 +6,7 @@ var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learn
     QuickstartCommand.Create(),
     SftCommand.Create(),
     TrainCommand.Create(),
+    CompareCommand.Create(),
     GenerateCommand.Create(),
     EvalCommand.Create(),
     VerifyCommand.Create(),

@@ -1,0 +1,36 @@
+using Rlvr.Compare;
+using Rlvr.Evaluation;
+using Spectre.Console;
+
+namespace Rlvr.Cli.Commands;
+
+/// <summary>Two progress bars for a comparison: runs done out of all runs, and the steps of the run in progress.</summary>
+public static class CompareProgress
+{
+    public static (int trained, int kept) Run(IReadOnlyList<PlannedRun> plan, Action<PlannedRun, ProgressReporter> train)
+    {
+        (int, int) result = default;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var overall = ctx.AddTask("runs", maxValue: Math.Max(1, plan.Count));
+                var current = ctx.AddTask("run", autoStart: false);
+                result = ComparisonRunner.Execute(plan, run =>
+                {
+                    current.Description = Markup.Escape($"{run.Method.Name} seed {run.Seed}");
+                    current.Value = 0;
+                    current.StartTask();
+                    train(run, (_, done, total) =>
+                    {
+                        current.MaxValue = Math.Max(1, total);
+                        current.Value = done;
+                    });
+                }, (done, total) => overall.Value = done);
+                current.Description = "done";
+                current.Value = current.MaxValue;
+            });
+        return result;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Rlvr.Compare;
+
+/// <summary>A held-out evaluation with the cumulative cost spent to get there.</summary>
+public sealed record EvalPoint(int Step, double Rollouts, double BackwardPasses, double TimeSeconds, double Accuracy);
+
+/// <summary>Training diagnostics of one RL step.</summary>
+public sealed record StepPoint(int Step, double? Entropy, double? ResponseLengthMean);
+
+/// <summary>The parts of one run's metrics.jsonl that a comparison needs.</summary>
+public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnlyList<StepPoint> Steps)
+{
+    public double? PeakAccuracy => Evals.Count == 0 ? null : Evals.Max(e => e.Accuracy);
+
+    public static RunCurve FromMetrics(int seed, IEnumerable<JsonObject> rows)
+    {
+        var evals = new List<EvalPoint>();
+        var steps = new List<StepPoint>();
+        // Counters are cumulative; a row without one (the step-0 evaluation has no rollouts yet) inherits the
+        // previous value, starting from 0. Time counts from the end of the step-0 evaluation, so that, like the
+        // other counters, it is 0 before any training (the initial evaluation is the same work for every method).
+        var ordered = rows.OrderBy(r => Number(r, "step") ?? 0).ToList();
+        var start = ordered.FirstOrDefault(r => Number(r, "step") is null or 0) is { } first ? Number(first, "time_s") ?? 0 : 0;
+        double rollouts = 0, backward = 0, time = 0;
+        foreach (var row in ordered)
+        {
+            var step = (int)(Number(row, "step") ?? 0);
+            rollouts = Number(row, "rollouts") ?? rollouts;
+            backward = Number(row, "backward_passes") ?? backward;
+            time = Number(row, "time_s") - start ?? time;
+            if (Number(row, "eval_accuracy") is { } accuracy) evals.Add(new EvalPoint(step, rollouts, backward, time, accuracy));
+            if (step > 0) steps.Add(new StepPoint(step, Number(row, "entropy"), Number(row, "response_length_mean")));
+        }
+        return new RunCurve(seed, evals, steps);
+    }
+
+    /// <summary>A finite number, or null when the key is absent, null or not finite (MetricsLog writes NaN as a string).</summary>
+    static double? Number(JsonObject row, string key) =>
+        row[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.Deserialize<double>() is var d && double.IsFinite(d) ? d : null;
+}

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Rlvr.Compare;
+
+namespace Rlvr.Tests.Compare;
+
+public class ComparisonSummaryTests
+{
+    /// <summary>Metrics rows as RlTrainer writes them: a step-0 eval row without counters, then one row per step with
+    /// cumulative counters, eval_accuracy on eval steps (null entries = no eval that step).</summary>
+    public static List<JsonObject> Rows(double?[] accuracy, int rolloutsPerStep = 8, double backwardPerStep = 1, double secondsPerStep = 2)
+    {
+        var rows = new List<JsonObject> { new() { ["step"] = 0, ["eval_accuracy"] = accuracy[0], ["time_s"] = 0.5 } };
+        for (int step = 1; step < accuracy.Length; step++)
+        {
+            var row = new JsonObject
+            {
+                ["step"] = step, ["rollouts"] = step * rolloutsPerStep, ["backward_passes"] = step * backwardPerStep,
+                ["time_s"] = step * secondsPerStep, ["entropy"] = 1.0 / step, ["response_length_mean"] = 10.0 + step,
+            };
+            if (accuracy[step] is { } a) row["eval_accuracy"] = a;
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    static MethodRuns Method(string name, params List<JsonObject>[] seeds) =>
+        new(name, seeds.Select((rows, i) => RunCurve.FromMetrics(i + 1, rows)).ToList());
+
+    [Fact]
+    public void CurveReadsEvalRowsAndStepZeroHasZeroCost()
+    {
+        var curve = RunCurve.FromMetrics(1, Rows([0.1, null, 0.3, null, 0.2]));
+        Assert.Equal([0, 2, 4], curve.Evals.Select(e => e.Step));
+        Assert.Equal(new EvalPoint(0, 0, 0, 0, 0.1), curve.Evals[0]); // time counts from the end of the step-0 eval
+        Assert.Equal(new EvalPoint(2, 16, 2, 3.5, 0.3), curve.Evals[1]);
+        Assert.Equal(0.3, curve.PeakAccuracy);
+        Assert.Equal(4, curve.Steps.Count);
+        Assert.Equal(0.5, curve.Steps[1].Entropy);
+    }
+
+    [Fact]
+    public void TargetIsBaselineMeanPeakAndCostsAreFirstReachAveragedOverReachingSeeds()
+    {
+        // Baseline peaks 0.4 and 0.6 -> target 0.5.
+        var baseline = Method("single", Rows([0.1, null, 0.3, null, 0.4]), Rows([0.1, null, 0.5, null, 0.6]));
+        // Seed 1 reaches 0.5 at step 2, seed 2 at step 4 (first reach, not the peak at step 6).
+        var fast = Method("sfpo", Rows([0.1, null, 0.5, null, 0.55, null, 0.7], backwardPerStep: 4),
+            Rows([0.1, null, 0.2, null, 0.5, null, 0.9], backwardPerStep: 4));
+        // Never reaches the target.
+        var slow = Method("gxpo", Rows([0.1, null, 0.2]), Rows([0.1, null, 0.3]));
+
+        var s = ComparisonSummary.Compute([baseline, fast, slow]);
+
+        Assert.Equal("single", s.Baseline);
+        Assert.Equal(0.5, s.Target!.Value, 12);
+
+        var b = s.Methods[0];
+        Assert.Equal(0.5, b.PeakMean!.Value, 12);
+        Assert.Equal(Math.Sqrt(0.02), b.PeakStd!.Value, 12); // sample std of {0.4, 0.6}
+        Assert.Equal(1, b.ReachedTarget); // seed 1 peaks at 0.4 < 0.5
+        Assert.Equal([null, 2.0], b.Cost("steps_to_target").PerSeed);
+        Assert.Equal(2, b.Cost("steps_to_target").Mean);
+        Assert.Equal(1, b.Cost("steps_to_target").Ratio);
+
+        var f = s.Methods[1];
+        Assert.Equal(2, f.ReachedTarget);
+        Assert.Equal(0.8, f.PeakMean!.Value, 12);
+        Assert.Equal([2.0, 4.0], f.Cost("steps_to_target").PerSeed);
+        Assert.Equal(3, f.Cost("steps_to_target").Mean);
+        Assert.Equal(2.0 / 3, f.Cost("steps_to_target").Ratio!.Value, 12);
+        Assert.Equal(24, f.Cost("rollouts_to_target").Mean);
+        Assert.Equal(16.0 / 24, f.Cost("rollouts_to_target").Ratio!.Value, 12);
+        Assert.Equal(12, f.Cost("backward_passes_to_target").Mean); // 4 per step
+        Assert.Equal(2.0 / 12, f.Cost("backward_passes_to_target").Ratio!.Value, 12);
+        Assert.Equal(5.5, f.Cost("time_to_target_s").Mean); // 4 - 0.5 and 8 - 0.5
+
+        var g = s.Methods[2];
+        Assert.Equal(0, g.ReachedTarget);
+        Assert.All(g.Costs, c => Assert.Null(c.Mean));
+        Assert.All(g.Costs, c => Assert.Null(c.Ratio));
+        Assert.Equal([null, null], g.Cost("rollouts_to_target").PerSeed);
+    }
+
+    [Fact]
+    public void TargetReachedAtStepZeroCostsNothingAndZeroDivisorsGiveNullRatios()
+    {
+        var baseline = Method("single", Rows([0.5, null, 0.5]));
+        var other = Method("sfpo", Rows([0.6, null, 0.2]));
+        var s = ComparisonSummary.Compute([baseline, other]);
+
+        Assert.Equal(0.5, s.Target);
+        foreach (var m in s.Methods)
+        {
+            Assert.Equal(1, m.ReachedTarget);
+            Assert.Equal(0, m.Cost("steps_to_target").Mean);
+            Assert.Equal(0, m.Cost("rollouts_to_target").Mean);
+            Assert.Equal(0, m.Cost("backward_passes_to_target").Mean);
+            Assert.Equal(0, m.Cost("time_to_target_s").Mean);
+            Assert.All(m.Costs, c => Assert.Null(c.Ratio));
+        }
+    }
+
+    [Fact]
+    public void NoEvaluationsMeansNoTargetAndNullEverywhere()
+    {
+        var noEval = new List<JsonObject> { new() { ["step"] = 1, ["rollouts"] = 8, ["backward_passes"] = 1, ["time_s"] = 1 } };
+        var s = ComparisonSummary.Compute([Method("single", noEval), Method("sfpo", Rows([0.2, 0.9]))]);
+        Assert.Null(s.Target);
+        Assert.Null(s.Methods[0].PeakMean);
+        Assert.Null(s.Methods[0].PeakStd);
+        Assert.Equal(0.9, s.Methods[1].PeakMean);
+        Assert.Equal(0, s.Methods[1].PeakStd);
+        Assert.All(s.Methods, m => Assert.Equal(0, m.ReachedTarget));
+    }
+
+    [Fact]
+    public void JsonHasPerMethodMeansRatiosAndPerSeedValues()
+    {
+        var s = ComparisonSummary.Compute([Method("single", Rows([0.1, 0.5])), Method("sfpo(k=2)", Rows([0.1, 0.5], rolloutsPerStep: 4))]);
+        var json = ComparisonSummaryJson.ToJson(s);
+        Assert.Equal(0.5, json["target_eval_accuracy"]!.GetValue<double>());
+        var sfpo = json["methods"]!["sfpo(k=2)"]!;
+        Assert.Equal(4.0, sfpo["rollouts_to_target"]!.GetValue<double>());
+        Assert.Equal(2.0, sfpo["rollouts_to_target_ratio"]!.GetValue<double>());
+        Assert.Equal(1, sfpo["reached_target"]!.GetValue<int>());
+        Assert.Equal(1, sfpo["per_seed"]![0]!["seed"]!.GetValue<int>());
+        Assert.Equal(1.0, sfpo["per_seed"]![0]!["steps_to_target"]!.GetValue<double>());
+
+        var row = ComparisonTable.Rows(s).Last();
+        Assert.Equal(["sfpo(k=2)", "0.500 ± 0.000", "1/1", "1 (1.00×)", "4 (2.00×)", "1 (1.00×)", "1.5 (1.00×)"], row);
+    }
+}
