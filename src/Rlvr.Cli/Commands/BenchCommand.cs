@@ -37,6 +37,7 @@ public static class BenchCommand
             var (seqs, len) = (r.GetValue(trainBatch), r.GetValue(seqLen));
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
 
+            var loadBefore = LoadAverage.OneMinute();
             var matmulBefore = Stage("matmul", () => MatmulBench.Run(size, size, size, dev));
             // The preset's largest training matmul (MLP up/gate over every token of a step), for context.
             var modelMatmul = Stage("model-shape matmul", () => MatmulBench.Run((long)seqs * len, config.HiddenSize, config.IntermediateSize, dev));
@@ -49,6 +50,9 @@ public static class BenchCommand
             var sampler = Stage("sampler", () => SamplerBench.Run(model, r.GetValue(sampleBatch), r.GetValue(promptLen), r.GetValue(newTokens)));
 
             var json = ToJson(r.GetValue(preset)!, config, dev, matmul, modelMatmul, train, sampler);
+            json["cpu_count"] = Environment.ProcessorCount;
+            json["load_average_start"] = loadBefore;
+            json["load_average_end"] = LoadAverage.OneMinute();
             AtomicFile.WriteAllText(r.GetValue(output)!, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             Print(json);
             return 0;
