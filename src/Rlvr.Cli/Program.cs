@@ -10,5 +10,6 @@ var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learn
     GenerateCommand.Create(),
     EvalCommand.Create(),
     VerifyCommand.Create(),
+    BenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -36,14 +36,34 @@ public sealed class Attention : nn.Module
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache != null) (k, v) = cache.Append(layer, k, v);
+        var attended = mask is null ? CausalAttention(q, k, v) : MaskedAttention(q, k, v, mask);
+        return OProj.forward(attended.transpose(1, 2).reshape(b, t, heads * headDim));
+    }
+
+    /// <summary>Training path (queries = keys): the causal kernel skips the masked half, which is worth the one copy
+    /// that repeats each K/V head over its query group.</summary>
+    Tensor CausalAttention(Tensor q, Tensor k, Tensor v)
+    {
         if (kvHeads != heads)
         {
             k = k.repeat_interleave(heads / kvHeads, dim: 1);
             v = v.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var attended = mask is null
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
-            : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
-        return OProj.forward(attended.transpose(1, 2).reshape(b, t, heads * headDim));
+        return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+    }
+
+    /// <summary>Cached / padded path. K/V are never repeated: the query heads of one group are stacked along the
+    /// query axis, [B, kv_heads, groups·T, D], so each K/V head is read once. During decoding T is 1 while the
+    /// cache holds S keys, so this saves copying the whole cache every step; head h = kv·groups + g as in
+    /// repeat_interleave, so the result is the same attention.</summary>
+    Tensor MaskedAttention(Tensor q, Tensor k, Tensor v, Tensor mask)
+    {
+        if (kvHeads == heads) return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
+        var (b, t, s) = (q.shape[0], q.shape[2], k.shape[2]);
+        var groups = heads / kvHeads;
+        var grouped = q.reshape(b, kvHeads, groups * t, headDim);
+        var groupedMask = mask.expand(b, 1, t, s).unsqueeze(2).expand(b, 1, groups, t, s).reshape(b, 1, groups * t, s);
+        var attended = nn.functional.scaled_dot_product_attention(grouped, k, v, attn_mask: groupedMask);
+        return attended.view(b, heads, t, headDim);
     }
 }
