@@ -13,7 +13,12 @@ public static class AnswerComparer
         if (depth > MaxDepth) return false;
         if (TextAnswer.Canonicalize(gold.Text) == TextAnswer.Canonicalize(pred.Text)) return true;
 
-        if (gold is RelationAnswer gr && pred is RelationAnswer pr && RelationsEqual(gr, pr, depth)) return true;
+        if (gold is RelationAnswer gr && pred is RelationAnswer pr)
+        {
+            if (RelationsEqual(gr, pr, depth)) return true;
+            // "a = 1" and "b = 1" assign different quantities: never reduce both to their values.
+            if (AssignsDifferentSymbols(gr, pr)) return false;
+        }
         if (gold is RelationAnswer || pred is RelationAnswer)
         {
             var g = gold is RelationAnswer gRel ? AsValue(gRel, isGold: true) : gold;
@@ -87,7 +92,7 @@ public static class AnswerComparer
             var value = c.Kind == CollectionKind.Tuple ? item : ValueOf(item);
             if (c.Kind != CollectionKind.Tuple && value is CollectionAnswer { Kind: CollectionKind.Set } inner && inner.Items.Count > 1 && c.Kind != CollectionKind.Union)
                 items.AddRange(inner.Items);
-            else items.Add(value);
+            else items.Add(item);
         }
         return items;
     }
@@ -187,6 +192,26 @@ public static class AnswerComparer
             if (char.IsDigit(c) || c is '+' or '-' or '^' or '=' or '*' or '.') return false;
         }
         return letter;
+    }
+
+    static bool AssignsDifferentSymbols(RelationAnswer gold, RelationAnswer pred) =>
+        gold.Relations.All(k => k == RelationKind.Equal) && pred.Relations.All(k => k == RelationKind.Equal)
+        && IsSymbolName(gold.Parts[0].Text) && IsSymbolName(pred.Parts[0].Text)
+        && TextAnswer.Canonicalize(gold.Parts[0].Text) != TextAnswer.Canonicalize(pred.Parts[0].Text);
+
+    /// <summary>A plain variable name: letters with an optional subscript ("x", "a_1", "b_{n}", "\alpha").</summary>
+    static bool IsSymbolName(string text)
+    {
+        var t = text.Trim();
+        if (t.Length == 0 || t.Length > 20) return false;
+        int i = t[0] == '\\' ? 1 : 0;
+        int letters = 0;
+        while (i < t.Length && char.IsAsciiLetter(t[i])) { i++; letters++; }
+        if (letters == 0 || (t[0] != '\\' && letters > 1)) return false;
+        if (i == t.Length) return true;
+        if (t[i] != '_') return false;
+        var rest = t[(i + 1)..].Trim('{', '}', ' ');
+        return rest.Length > 0 && rest.All(char.IsLetterOrDigit);
     }
 
     static bool RelationsEqual(RelationAnswer gold, RelationAnswer pred, int depth)
