@@ -15,6 +15,9 @@ public static class AnswerParser
         "sqrt", "frac", "binom", "pi", "infty", "pmatrix", "begin", "end", "cup", "pm", "alpha", "beta", "gamma", "delta",
         "theta", "lambda", "sigma", "omega", "phi", "varphi", "epsilon", "varepsilon", "mu", "rho", "tau", "sum", "prod",
         "imath", "varnothing", "cap", "nu", "xi", "eta", "zeta", "kappa", "psi", "chi",
+        "asin", "acos", "atan", "arcsinh", "arccosh", "arctanh", "arsinh", "arcosh", "artanh", "asinh", "acosh", "atanh",
+        "arccot", "arcsec", "arccsc", "acot", "coth", "sech", "csch", "floor", "ceil", "gcd", "lcm", "max", "min", "mod", "bmod",
+        "choose", "lfloor", "rfloor", "lceil", "rceil",
     };
 
     public static MathAnswer? Parse(string normalized, bool plainText = false) => Parse(normalized, plainText, 0);
@@ -25,6 +28,7 @@ public static class AnswerParser
         if (s.Length == 0 || depth > MaxDepth) return null;
         if (s.Length > ExprParser.MaxLength * 2) return new TextAnswer(s);
 
+        if (s == "{}" || s == "{ }") s = "\\varnothing";
         s = ReplaceConnectors(s);
         s = StripTrailingUnitWords(s);
 

@@ -179,11 +179,19 @@ public sealed class FunctionExpr(string name, Expr argument, Expr? parameter = n
             case "sqrt" when Parameter is null: return Argument.Exact()?.ExactSqrt();
             case "abs": return Argument.Exact() is { } a ? (a.Sign < 0 ? a.Negate() : a) : null;
             case "factorial": return Factorial(Argument.Exact());
+            case "floor": return Argument.Exact() is { } f ? new Rational(FloorDiv(f.Numerator, f.Denominator), 1) : null;
+            case "ceil": return Argument.Exact() is { } c ? new Rational(-FloorDiv(-c.Numerator, c.Denominator), 1) : null;
             default: return null;
         }
     }
 
     public const int MaxExactFactorial = 2100;
+
+    public static System.Numerics.BigInteger FloorDiv(System.Numerics.BigInteger n, System.Numerics.BigInteger d)
+    {
+        var q = System.Numerics.BigInteger.DivRem(n, d, out var r);
+        return !r.IsZero && (r.Sign < 0) != (d.Sign < 0) ? q - 1 : q;
+    }
 
     static Rational? Factorial(Rational? n)
     {
@@ -222,6 +230,17 @@ public sealed class FunctionExpr(string name, Expr argument, Expr? parameter = n
             case "sinh": return Complex.Sinh(x);
             case "cosh": return Complex.Cosh(x);
             case "tanh": return Complex.Tanh(x);
+            case "arsinh": return Complex.Log(x + Complex.Sqrt(x * x + 1));
+            case "arcosh": return Complex.Log(x + Complex.Sqrt(x + 1) * Complex.Sqrt(x - 1));
+            case "artanh": return 0.5 * Complex.Log((1 + x) / (1 - x));
+            case "arccot": return Complex.Atan(1 / x);
+            case "arcsec": return Complex.Acos(1 / x);
+            case "arccsc": return Complex.Asin(1 / x);
+            case "coth": return 1 / Complex.Tanh(x);
+            case "sech": return 1 / Complex.Cosh(x);
+            case "csch": return 1 / Complex.Sinh(x);
+            case "floor": return x.Imaginary == 0 ? Math.Floor(x.Real) : double.NaN;
+            case "ceil": return x.Imaginary == 0 ? Math.Ceiling(x.Real) : double.NaN;
             case "exp": return Complex.Exp(x);
             case "ln": return Complex.Log(x);
             case "log":
@@ -263,4 +282,68 @@ public sealed class BinomialExpr(Expr n, Expr k) : Expr
     }
 
     public override void CollectSymbols(HashSet<string> symbols) { N.CollectSymbols(symbols); K.CollectSymbols(symbols); }
+}
+
+/// <summary>gcd, lcm, max, min of several arguments, and the binary mod.</summary>
+public sealed class MultiFunctionExpr(string name, IReadOnlyList<Expr> arguments) : Expr
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<Expr> Arguments { get; } = arguments;
+
+    public override Rational? Exact()
+    {
+        var values = new List<Rational>(Arguments.Count);
+        foreach (var a in Arguments) { if (a.Exact() is not { } v) return null; values.Add(v); }
+        if (values.Count == 0) return null;
+        switch (Name)
+        {
+            case "max": return values.Aggregate((a, b) => Compare(a, b) >= 0 ? a : b);
+            case "min": return values.Aggregate((a, b) => Compare(a, b) <= 0 ? a : b);
+            case "gcd" or "lcm":
+                if (values.Any(v => !v.IsInteger || v.BitSize > 4000)) return null;
+                var acc = BigInteger.Abs(values[0].Numerator);
+                foreach (var v in values.Skip(1))
+                {
+                    var n = BigInteger.Abs(v.Numerator);
+                    if (Name == "gcd") acc = BigInteger.GreatestCommonDivisor(acc, n);
+                    else { var g = BigInteger.GreatestCommonDivisor(acc, n); acc = g.IsZero ? BigInteger.Zero : acc / g * n; }
+                }
+                return new Rational(acc, 1);
+            case "mod" when values.Count == 2:
+                var (x, m) = (values[0], values[1]);
+                if (m.IsZero || Rational.Divide(x, m) is not { } q) return null;
+                var whole = new Rational(FunctionExpr.FloorDiv(q.Numerator, q.Denominator), 1);
+                return Rational.Multiply(m, whole) is { } t ? Rational.Add(x, t.Negate()) : null;
+            default: return null;
+        }
+    }
+
+    static int Compare(Rational a, Rational b) => (a.Numerator * b.Denominator).CompareTo(b.Numerator * a.Denominator);
+
+    public override Complex Evaluate(IReadOnlyDictionary<string, Complex> point)
+    {
+        if (Exact() is { } exact) return exact.ToDouble();
+        var values = Arguments.Select(a => a.Evaluate(point)).ToList();
+        if (values.Count == 0 || values.Any(v => v.Imaginary != 0 || !double.IsFinite(v.Real))) return double.NaN;
+        var reals = values.Select(v => v.Real).ToList();
+        switch (Name)
+        {
+            case "max": return reals.Max();
+            case "min": return reals.Min();
+            case "mod" when reals.Count == 2 && reals[1] != 0: return reals[0] - reals[1] * Math.Floor(reals[0] / reals[1]);
+            case "gcd" or "lcm":
+                if (reals.Any(r => r != Math.Round(r) || Math.Abs(r) > 1e15)) return double.NaN;
+                long acc = (long)Math.Abs(reals[0]);
+                foreach (var r in reals.Skip(1))
+                {
+                    long n = (long)Math.Abs(r), a = acc, b = n;
+                    while (b != 0) (a, b) = (b, a % b);
+                    acc = Name == "gcd" ? a : a == 0 ? 0 : acc / a * n;
+                }
+                return acc;
+            default: return double.NaN;
+        }
+    }
+
+    public override void CollectSymbols(HashSet<string> symbols) { foreach (var a in Arguments) a.CollectSymbols(symbols); }
 }

@@ -11,7 +11,27 @@ public sealed class ExprParser
     static readonly HashSet<string> Functions = new(StringComparer.Ordinal)
     {
         "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp", "ln", "log",
+        "asin", "acos", "atan", "arcsinh", "arccosh", "arctanh", "arsinh", "arcosh", "artanh", "asinh", "acosh", "atanh",
+        "arccot", "arcsec", "arccsc", "acot", "coth", "sech", "csch", "floor", "ceil",
     };
+
+    /// <summary>Spellings of the same function, mapped to the name <see cref="FunctionExpr"/> evaluates.</summary>
+    static readonly Dictionary<string, string> Canonical = new(StringComparer.Ordinal)
+    {
+        ["asin"] = "arcsin", ["acos"] = "arccos", ["atan"] = "arctan", ["acot"] = "arccot",
+        ["arcsinh"] = "arsinh", ["asinh"] = "arsinh", ["arccosh"] = "arcosh", ["acosh"] = "arcosh",
+        ["arctanh"] = "artanh", ["atanh"] = "artanh",
+    };
+
+    /// <summary>\sin^{-1} x is the inverse function, not a reciprocal.</summary>
+    static readonly Dictionary<string, string> Inverse = new(StringComparer.Ordinal)
+    {
+        ["sin"] = "arcsin", ["cos"] = "arccos", ["tan"] = "arctan", ["cot"] = "arccot", ["sec"] = "arcsec", ["csc"] = "arccsc",
+        ["sinh"] = "arsinh", ["cosh"] = "arcosh", ["tanh"] = "artanh",
+    };
+
+    /// <summary>Functions of a comma-separated argument list.</summary>
+    public static readonly HashSet<string> MultiFunctions = new(StringComparer.Ordinal) { "gcd", "lcm", "max", "min" };
 
     static readonly HashSet<string> Failing = new(StringComparer.Ordinal)
     {
@@ -31,6 +51,13 @@ public sealed class ExprParser
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength) return null;
         var parser = new ExprParser(text);
         var result = parser.ParseSum();
+        if (result != null && parser.Peek() == '\\' && parser.StartsCommand("choose"))
+        {
+            // "n \choose k" whose braces were trimmed as decoration.
+            parser.ReadCommandName();
+            var k = parser.ParseSum();
+            result = k == null ? null : new BinomialExpr(result, k);
+        }
         parser.SkipSpaces();
         return result != null && !parser._failed && parser._pos == text.Length ? result : null;
     }
@@ -87,11 +114,26 @@ public sealed class ExprParser
                 if (next == null) return null;
                 current = new QuotientExpr(current, next);
             }
+            else if (c == '\\' && (StartsCommand("bmod") || StartsCommand("mod")))
+            {
+                ReadCommandName();
+                var next = ParseUnary();
+                if (next == null) return null;
+                current = new MultiFunctionExpr("mod", [current, next]);
+            }
             else if (StartsPrimary(c))
             {
+                // "3\frac{1}{4}" is the mixed number 3 1/4, as written in answers.
+                var whole = current is NegateExpr { Operand: var o } ? o : current;
+                bool mixed = whole is NumberExpr { IsDecimalLiteral: false, Value: { IsInteger: true, Sign: >= 0 } } && c == '\\' && StartsCommand("frac");
                 var next = ParsePower();
                 if (next == null) return null;
-                current = new ProductExpr([current, next]);
+                if (mixed && next is QuotientExpr { Numerator: NumberExpr { IsDecimalLiteral: false, Value.IsInteger: true }, Denominator: NumberExpr { IsDecimalLiteral: false, Value.IsInteger: true } })
+                {
+                    Expr sum = new SumExpr([whole, next]);
+                    current = ReferenceEquals(whole, current) ? sum : new NegateExpr(sum);
+                }
+                else current = new ProductExpr([current, next]);
             }
             else return current;
         }
@@ -99,7 +141,8 @@ public sealed class ExprParser
 
     bool StartsPrimary(char c) =>
         char.IsDigit(c) || char.IsLetter(c) || c is '(' or '{' or '[' || c == '.' && _pos + 1 < _s.Length && char.IsDigit(_s[_pos + 1])
-        || c == '\\' && !StartsCommand("pm") && !StartsCommand("cup");
+        || c == '\\' && !StartsCommand("pm") && !StartsCommand("cup") && !StartsCommand("rfloor") && !StartsCommand("rceil")
+           && !StartsCommand("choose") && !StartsCommand("bmod") && !StartsCommand("mod");
 
     bool StartsCommand(string name) =>
         _pos + 1 + name.Length <= _s.Length && string.CompareOrdinal(_s, _pos + 1, name, 0, name.Length) == 0
@@ -171,6 +214,12 @@ public sealed class ExprParser
         if (Peek() != open) return null;
         _pos++;
         var inner = ParseSum();
+        if (inner != null && open == '{' && Peek() == '\\' && StartsCommand("choose"))
+        {
+            ReadCommandName();
+            var k = ParseSum();
+            inner = k == null ? null : new BinomialExpr(inner, k);
+        }
         if (inner == null || Peek() != close) { _failed = true; return null; }
         _pos++;
         return inner;
@@ -211,9 +260,22 @@ public sealed class ExprParser
             _pos++;
             while (_pos < _s.Length && char.IsDigit(_s[_pos])) _pos++;
         }
+        int mantissaEnd = _pos;
+        if (_pos + 1 < _s.Length && _s[_pos] is 'E' or 'e')
+        {
+            // "2.5E2" and "1.5e-3" are scientific notation; a bare "2e" stays 2·e.
+            int j = _pos + 1;
+            bool signed = _s[j] is '+' or '-';
+            if (signed) j++;
+            int digits = 0;
+            while (j + digits < _s.Length && char.IsDigit(_s[j + digits])) digits++;
+            bool accept = digits is > 0 and <= 3 && (_s[_pos] == 'E' || signed || _s.AsSpan(start, mantissaEnd - start).Contains('.'))
+                && (j + digits == _s.Length || !char.IsAsciiLetter(_s[j + digits]));
+            if (accept) _pos = j + digits;
+        }
         var text = _s[start.._pos];
         if (!NumberFormatting.TryParseDecimal(text, out var value, out var decimals)) { _failed = true; return null; }
-        return new NumberExpr(value, decimals, text.Contains('.'));
+        return new NumberExpr(value, decimals, text.AsSpan(0, mantissaEnd - start).Contains('.'));
     }
 
     /// <summary>Reads one argument of \frac or \sqrt: a braced group, or a single digit, letter or command.</summary>
@@ -262,11 +324,20 @@ public sealed class ExprParser
             case "pi": return new ConstantExpr("pi");
             case "infty": return new ConstantExpr("inf");
             case "imath": return new ConstantExpr("i");
-            case "exponentiale": return new ConstantExpr("e");
+            case "exponentiale" or "exponentialE": return new ConstantExpr("e");
+            case "lfloor" or "lceil":
+            {
+                var inner = ParseSum();
+                var closing = name == "lfloor" ? "rfloor" : "rceil";
+                if (inner == null || Peek() != '\\' || !StartsCommand(closing)) return Fail();
+                ReadCommandName();
+                return new FunctionExpr(name[1..], inner);
+            }
             case "sum" or "prod": return ParseBigOperator(name);
             case "": _failed = true; return null;
         }
         if (Functions.Contains(name)) return ParseFunction(name);
+        if (MultiFunctions.Contains(name)) return ParseMultiFunction(name);
         if (Failing.Contains(name)) { _failed = true; return null; }
         return Subscripted(name);
     }
@@ -305,6 +376,30 @@ public sealed class ExprParser
 
     Expr? Fail() { _failed = true; return null; }
 
+    /// <summary>\gcd(a, b) or \gcd{(a, b)}: a parenthesised, comma-separated argument list.</summary>
+    Expr? ParseMultiFunction(string name)
+    {
+        bool braced = Peek() == '{';
+        if (braced) _pos++;
+        if (Peek() != '(') return Fail();
+        _pos++;
+        var args = new List<Expr>();
+        while (true)
+        {
+            var arg = ParseSum();
+            if (arg == null) return Fail();
+            args.Add(arg);
+            if (args.Count > 32) return Fail();
+            var c = Peek();
+            if (c == ',') { _pos++; continue; }
+            if (c != ')') return Fail();
+            _pos++;
+            break;
+        }
+        if (braced) { if (Peek() != '}') return Fail(); _pos++; }
+        return new MultiFunctionExpr(name, args);
+    }
+
     Expr? ParseFunction(string name)
     {
         Expr? power = null, parameter = null;
@@ -316,6 +411,9 @@ public sealed class ExprParser
         }
         var argument = Peek() == '(' ? ParseGroup('(', ')') : ParsePower();
         if (argument == null) return null;
+        name = Canonical.GetValueOrDefault(name, name);
+        if (power?.Exact() is { } p && p.Equals(Rational.FromInt(-1)) && Inverse.TryGetValue(name, out var inverse))
+            return new FunctionExpr(inverse, argument, parameter);
         Expr f = new FunctionExpr(name, argument, parameter);
         return power == null ? f : new PowerExpr(f, power);
     }
@@ -325,8 +423,8 @@ public sealed class ExprParser
         int start = _pos;
         while (_pos < _s.Length && char.IsAsciiLetter(_s[_pos])) _pos++;
         var word = _s[start.._pos];
-        foreach (var fn in Functions)
-            if (word == fn) return ParseFunction(fn);
+        if (Functions.Contains(word)) return ParseFunction(word);
+        if (MultiFunctions.Contains(word) && Peek() is '(' or '{') return ParseMultiFunction(word);
         if (word == "sqrt") { _pos = start + 4; return ParseArgument() is { } a ? new FunctionExpr("sqrt", a) : null; }
         if (word == "pi") return new ConstantExpr("pi");
         // Anything else is a product of one-letter symbols ("xy" = x*y), read one letter at a time.

@@ -50,6 +50,7 @@ public static class LatexNormalizer
         foreach (var command in UnwrapCommands) if (s.Contains(command, StringComparison.Ordinal)) s = Unwrap(s, command);
         s = NumberFormatting.RemoveThousandsSeparators(s);
         s = CollapseSpaces(s);
+        if (s is "{}" or "{ }") return "\\varnothing";
         s = TrimDecorations(s);
         return s;
     }

@@ -16,4 +16,44 @@ public class GeneralizationTests
     [InlineData("$t=2, t=5$", "\\boxed{5, 2}", true)]
     [InlineData("$6, 9$", "\\boxed{y=9 \\text{ or } y=6}", true)]
     public void AssignmentsKeepTheirNames(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$\\frac{11}{4}$", "\\boxed{2\\frac{3}{4}}", true)]
+    [InlineData("$2\\frac{3}{4}$", "\\boxed{2.75}", true)]
+    [InlineData("$-2\\frac{3}{4}$", "\\boxed{-\\frac{11}{4}}", true)]
+    [InlineData("$2\\frac{3}{4}$", "\\boxed{\\frac{3}{2}}", false)]
+    [InlineData("$x\\frac{3}{4}$", "\\boxed{\\frac{3x}{4}}", true)]
+    [InlineData("$2.5\\frac{1}{2}$", "\\boxed{1.25}", true)]
+    public void MixedNumbers(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$4.2E3$", "\\boxed{4200}", true)]
+    [InlineData("$3.5e-2$", "\\boxed{0.035}", true)]
+    [InlineData("$7E-1$", "\\boxed{0.7}", true)]
+    [InlineData("$4.2E3$", "\\boxed{420}", false)]
+    [InlineData("$2e$", "\\boxed{2 \\cdot e}", true)]
+    public void ScientificNotationInLatex(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$\\max(4, 11, 7)$", "\\boxed{11}", true)]
+    [InlineData("$\\min(4, 11, 7)$", "\\boxed{7}", false)]
+    [InlineData("$\\gcd(24, 36)$", "\\boxed{12}", true)]
+    [InlineData("$\\operatorname{lcm}(4, 6)$", "\\boxed{12}", true)]
+    [InlineData("$\\lfloor 7.9 \\rfloor$", "\\boxed{7}", true)]
+    [InlineData("$\\left\\lceil \\frac{7}{2} \\right\\rceil$", "\\boxed{4}", true)]
+    [InlineData("$17 \\bmod 5$", "\\boxed{2}", true)]
+    [InlineData("$-3 \\bmod 5$", "\\boxed{2}", true)]
+    [InlineData("${7 \\choose 3}$", "\\boxed{35}", true)]
+    [InlineData("$\\tan^{-1} t$", "\\boxed{\\arctan(t)}", true)]
+    [InlineData("$\\cos^{-1}(0)$", "\\boxed{\\frac{\\pi}{2}}", true)]
+    [InlineData("$\\operatorname{arcsinh}(u)$", "\\boxed{\\sinh^{-1} u}", true)]
+    [InlineData("$\\sin^{2} t$", "\\boxed{\\arcsin(t)^2}", false)]
+    [InlineData("$\\sin^{-1} t$", "\\boxed{\\frac{1}{\\sin t}}", false)]
+    public void FunctionsOfAnswers(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$\\varnothing$", "\\boxed{\\{\\}}", true)]
+    [InlineData("$\\emptyset$", "\\boxed{\\{ \\}}", true)]
+    [InlineData("$\\emptyset$", "\\boxed{\\{0\\}}", false)]
+    public void EmptySetSpellings(string gold, string response, bool expected) => Check(gold, response, expected);
 }
