@@ -95,6 +95,7 @@ public static class AnswerParser
         if (s.EndsWith('%')) return ParseScalar(s[..^1].Trim(), s, percent: true, depth);
 
         if (TryParseMatrix(s, depth) is { } matrix) return matrix;
+        if (MatrixArithmetic.TryEvaluate(s) is { } product) return product;
         if (TryParseBracketed(s, depth) is { } bracketed) return bracketed;
 
         if (s.Contains("\\pm", StringComparison.Ordinal)) return ExpandPlusMinus(s, depth);

@@ -12,7 +12,7 @@ public static class LatexNormalizer
     static readonly (string From, string To)[] Replacements =
     {
         ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\tbinom", "\\binom"),
-        (",\\! ", ","), (",\\!", ","), ("{, }", "{,}"), (" {,}", "{,}"), ("{,}", ","), ("\\\"", " "), ("\"", " "), ("\\displaystyle", " "), ("\\limits", ""), ("\\!", ""), ("\\,", " "), ("\\;", " "), ("\\:", " "), ("\\ ", " "),
+        (",\\! ", ","), (",\\!", ","), ("{, }", "{,}"), (" {,}", "{,}"), ("{,}", ","), ("\\\"", " "), ("\"", " "), ("\\displaystyle", " "), ("\\limits", ""), ("\\!", ""), ("\\,", " "), ("\\;", " "), ("\\:", " "),
         ("\\qquad", " "), ("\\quad", " "), ("\\$", " "), ("$", " "), ("\\%", "%"), ("\\(", " "), ("\\)", " "),
         ("\\[", " "), ("\\]", " "), ("\\{", "{"), ("\\}", "}"), ("\\lbrace", "{"), ("\\rbrace", "}"),
         ("\\langle", "("), ("\\rangle", ")"), ("\\lvert", "|"), ("\\rvert", "|"), ("\\vert", "|"), ("\\mid", "|"),
@@ -46,6 +46,7 @@ public static class LatexNormalizer
         s = RemoveSizingCommands(s);
         s = ReplaceArrayEnvironment(s);
         s = RewriteTextGroups(s);
+        s = RemoveEscapedSpaces(s);
         foreach (var (from, to) in Replacements) if (s.Contains(from, StringComparison.Ordinal)) s = ReplaceCommand(s, from, to);
         foreach (var command in UnwrapCommands) if (s.Contains(command, StringComparison.Ordinal)) s = Unwrap(s, command);
         s = NumberFormatting.RemoveThousandsSeparators(s);
@@ -65,6 +66,23 @@ public static class LatexNormalizer
         {
             if (s[i] == '\\' && i + 2 < s.Length && s[i + 1] == '\\' && char.IsAsciiLetter(s[i + 2])
                 && !s.AsSpan(i + 2).StartsWith("end", StringComparison.Ordinal)) continue;
+            sb.Append(s[i]);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>"\ " is a space, but in "1 \\ 3" the backslash pair is a row break and must survive.</summary>
+    static string RemoveEscapedSpaces(string s)
+    {
+        if (!s.Contains("\\ ", StringComparison.Ordinal)) return s;
+        var sb = new StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length)
+            {
+                if (s[i + 1] == '\\') { sb.Append("\\\\"); i++; continue; }
+                if (s[i + 1] == ' ') { sb.Append(' '); i++; continue; }
+            }
             sb.Append(s[i]);
         }
         return sb.ToString();

@@ -56,4 +56,20 @@ public class GeneralizationTests
     [InlineData("$\\emptyset$", "\\boxed{\\{ \\}}", true)]
     [InlineData("$\\emptyset$", "\\boxed{\\{0\\}}", false)]
     public void EmptySetSpellings(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    const string M = "\\begin{pmatrix}2 & 1 \\\\ 0 & 3\\end{pmatrix}";
+    const string N = "\\begin{pmatrix}1 & 0 \\\\ 4 & -1\\end{pmatrix}";
+
+    [Theory]
+    [InlineData("$\\begin{pmatrix}3 & 1 \\\\ 4 & 2\\end{pmatrix}$", "$" + M + " + " + N + "$", true)]
+    [InlineData("$\\begin{pmatrix}1 & 1 \\\\ -4 & 4\\end{pmatrix}$", "$" + M + " - " + N + "$", true)]
+    [InlineData("$\\begin{pmatrix}6 & -1 \\\\ 12 & -3\\end{pmatrix}$", "$" + M + N + "$", true)]
+    [InlineData("$\\begin{pmatrix}2 & 1 \\\\ 8 & 1\\end{pmatrix}$", "$" + N + " \\cdot " + M + "$", true)]
+    [InlineData("$\\begin{pmatrix}6 & -1 \\\\ 12 & -3\\end{pmatrix}$", "$" + N + M + "$", false)]
+    [InlineData("$\\begin{pmatrix}4 & 2 \\\\ 0 & 6\\end{pmatrix}$", "$2" + M + "$", true)]
+    [InlineData("$\\begin{pmatrix}4 & 2 \\\\ 0 & 6\\end{pmatrix}$", "$3" + M + "$", false)]
+    [InlineData("$\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}$", "$" + M + " + \\begin{pmatrix}1 \\\\ 2\\end{pmatrix}$", false)]
+    [InlineData("$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\\\ 3&4\\end{pmatrix}$", true)]
+    [InlineData("$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$", "$\\begin{pmatrix}1 & 2 \\\\ 4 & 3\\end{pmatrix}$", false)]
+    public void MatrixArithmeticIsEvaluated(string gold, string response, bool expected) => Check(gold, response, expected);
 }
