@@ -376,6 +376,20 @@ public sealed class ExprParser
 
     Expr? Fail() { _failed = true; return null; }
 
+    /// <summary>An argument without parentheses runs over juxtaposed numbers and letters: \sin 2x is sin(2x) and
+    /// \ln xy is ln(xy); it stops at an operator or the next command (\sin x \cos x).</summary>
+    Expr? ParseImplicitArgument()
+    {
+        var argument = ParsePower();
+        while (argument != null && _pos < _s.Length && Peek() is var c && (char.IsAsciiLetter(c) || char.IsDigit(c)))
+        {
+            var next = ParsePower();
+            if (next == null) return null;
+            argument = new ProductExpr([argument, next]);
+        }
+        return argument;
+    }
+
     /// <summary>\gcd(a, b) or \gcd{(a, b)}: a parenthesised, comma-separated argument list.</summary>
     Expr? ParseMultiFunction(string name)
     {
@@ -409,7 +423,7 @@ public sealed class ExprParser
             if (c == '^' && power == null) { _pos++; power = ParseExponent(); if (power == null) return null; }
             else if (c == '_' && parameter == null) { _pos++; parameter = ParseArgument(); if (parameter == null) return null; }
         }
-        var argument = Peek() == '(' ? ParseGroup('(', ')') : ParsePower();
+        var argument = Peek() == '(' ? ParseGroup('(', ')') : ParseImplicitArgument();
         if (argument == null) return null;
         name = Canonical.GetValueOrDefault(name, name);
         if (power?.Exact() is { } p && p.Equals(Rational.FromInt(-1)) && Inverse.TryGetValue(name, out var inverse))

@@ -72,4 +72,13 @@ public class GeneralizationTests
     [InlineData("$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$", "$\\begin{pmatrix}1&2\\\\ 3&4\\end{pmatrix}$", true)]
     [InlineData("$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$", "$\\begin{pmatrix}1 & 2 \\\\ 4 & 3\\end{pmatrix}$", false)]
     public void MatrixArithmeticIsEvaluated(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$\\sin(3t)$", "\\boxed{\\sin 3t}", true)]
+    [InlineData("$3\\sin(t)$", "\\boxed{\\sin 3t}", false)]
+    [InlineData("$\\ln(uv)$", "\\boxed{\\ln uv}", true)]
+    [InlineData("$\\ln(u) + \\ln(v)$", "\\boxed{\\ln u + \\ln v}", true)]
+    [InlineData("$\\sin(u)\\cos(u)$", "\\boxed{\\sin u \\cos u}", true)]
+    [InlineData("$\\cos(2u) + 1$", "\\boxed{\\cos 2u + 1}", true)]
+    public void FunctionArgumentsWithoutParentheses(string gold, string response, bool expected) => Check(gold, response, expected);
 }
