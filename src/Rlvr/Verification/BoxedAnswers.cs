@@ -23,7 +23,8 @@ public static class BoxedAnswers
         }
         if (boxes.Count == 0) return null;
         boxes.Reverse();
-        var answer = string.Join(", ", boxes.Select(b => b.Content.Trim()));
+        // The same answer boxed twice ("\boxed{12} … so again \boxed{12}") is one answer, not a list of two.
+        var answer = string.Join(", ", boxes.Select(b => b.Content.Trim()).Distinct(StringComparer.Ordinal));
         return (answer, boxes[0].Start, boxes[^1].End);
     }
 

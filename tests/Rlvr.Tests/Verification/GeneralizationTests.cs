@@ -81,4 +81,10 @@ public class GeneralizationTests
     [InlineData("$\\sin(u)\\cos(u)$", "\\boxed{\\sin u \\cos u}", true)]
     [InlineData("$\\cos(2u) + 1$", "\\boxed{\\cos 2u + 1}", true)]
     public void FunctionArgumentsWithoutParentheses(string gold, string response, bool expected) => Check(gold, response, expected);
+
+    [Theory]
+    [InlineData("$8$", "So $\\boxed{8}$, i.e. $\\boxed{8}$", true)]
+    [InlineData("$8$", "\\boxed{8} and \\boxed{9}", false)]
+    [InlineData("$8, 9$", "\\boxed{8} and \\boxed{9}", true)]
+    public void RepeatedBoxesCountOnce(string gold, string response, bool expected) => Check(gold, response, expected);
 }
