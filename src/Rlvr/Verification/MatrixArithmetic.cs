@@ -5,7 +5,9 @@ namespace Rlvr.Verification;
 public static class MatrixArithmetic
 {
     const string Begin = "\\begin{pmatrix}", End = "\\end{pmatrix}";
-    const int MaxSize = 8;
+    const int MaxSize = 6;
+    /// <summary>Products of many matrices grow every cell's expression geometrically; answers never need more.</summary>
+    const int MaxMatrices = 4;
     const int MaxTokens = 16;
     static long _cellId;
 
@@ -61,6 +63,7 @@ public static class MatrixArithmetic
                 var body = s[(i + Begin.Length)..end];
                 if (body.Contains(Begin, StringComparison.Ordinal) || ReadMatrix(body) is not { } cells) return null;
                 tokens.Add(new MatrixToken(cells));
+                if (tokens.Count(t => t is MatrixToken) > MaxMatrices) return null;
                 i = end + End.Length;
                 scalarStart = i;
                 continue;
@@ -74,7 +77,8 @@ public static class MatrixArithmetic
             i++;
         }
         if (!FlushScalar(s.Length)) return null;
-        return tokens.Count(t => t is MatrixToken) >= 1 && tokens.Count > 1 ? tokens : null;
+        int matrices = tokens.Count(t => t is MatrixToken);
+        return matrices is >= 1 and <= MaxMatrices && tokens.Count > 1 ? tokens : null;
     }
 
     static Expr[,]? ReadMatrix(string body)
