@@ -182,7 +182,14 @@ public sealed class ExprParser
             var c = Peek();
             if (c == '{') return ParseGroup('{', '}');
             if (c == '-') { _pos++; var inner = ParseExponent(); return inner == null ? null : new NegateExpr(inner); }
-            if (char.IsDigit(c)) { var digit = _s[_pos++] - '0'; return Power(new NumberExpr(Rational.FromInt(digit), 0, false)); }
+            if (char.IsDigit(c))
+            {
+                // "2^10" is written for 2^{10} far more often than for 2^1·0, and the peer reads it that way.
+                int start = _pos;
+                while (_pos < _s.Length && char.IsDigit(_s[_pos]) && _pos - start < 6) _pos++;
+                var digits = new Rational(System.Numerics.BigInteger.Parse(_s.AsSpan(start, _pos - start), provider: System.Globalization.CultureInfo.InvariantCulture), 1);
+                return Power(new NumberExpr(digits, 0, false));
+            }
             return ParsePower();
         }
         finally { _depth--; }

@@ -97,4 +97,12 @@ public class GeneralizationTests
         Assert.False(MathVerifier.IsCorrect("$1$", response));
         Assert.True(watch.ElapsedMilliseconds < 2000, $"took {watch.ElapsedMilliseconds} ms");
     }
+
+    [Theory]
+    [InlineData("$1024$", "\\boxed{2^10}", true)]
+    [InlineData("$2^{10}$", "\\boxed{2^10}", true)]
+    [InlineData("$20$", "\\boxed{2^10}", false)]
+    [InlineData("$x^{2}y$", "\\boxed{x^2y}", true)]
+    [InlineData("$6 \\cdot 10^{23}$", "\\boxed{6\\times10^23}", true)]
+    public void MultiDigitExponentsWithoutBraces(string gold, string response, bool expected) => Check(gold, response, expected);
 }
