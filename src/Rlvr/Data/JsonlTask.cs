@@ -8,12 +8,15 @@ namespace Rlvr.Data;
 public sealed class JsonlTask : IVerifiableTask
 {
     private readonly Func<string, string, bool> _checker;
+    private readonly Func<string, bool> _hasFormat;
 
     /// <param name="checker">Decides whether a response is correct for an answer: (answer, response) → correct.
     /// Defaults to the trimmed text after the last "####" equalling the trimmed answer.</param>
+    /// <param name="hasFormat">Whether a response ends in the expected final-answer format; defaults to "####".</param>
     public JsonlTask(string trainPath, string? testPath = null, Func<string, string, bool>? checker = null,
-        int seed = 0, double testFraction = 0.1)
+        int seed = 0, double testFraction = 0.1, Func<string, bool>? hasFormat = null)
     {
+        _hasFormat = hasFormat ?? FinalAnswer.HasFormat;
         if (testFraction is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "must be in [0, 1)");
         Name = Path.GetFileNameWithoutExtension(trainPath);
@@ -49,7 +52,7 @@ public sealed class JsonlTask : IVerifiableTask
         }
     }
 
-    public bool HasAnswerFormat(string response) => FinalAnswer.HasFormat(response);
+    public bool HasAnswerFormat(string response) => _hasFormat(response ?? "");
 
     /// <summary>Whole prompts go to one side so that duplicates of a prompt never straddle the split.</summary>
     private static (IReadOnlyList<Problem>, IReadOnlyList<Problem>) HoldOut(List<Problem> problems, int seed, double fraction)
