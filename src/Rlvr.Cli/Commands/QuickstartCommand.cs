@@ -10,7 +10,7 @@ namespace Rlvr.Cli.Commands;
 public static class QuickstartCommand
 {
     public const string Task = "addition";
-    public const int SftSteps = 250;
+    public const int SftSteps = 210;
     public const int RlSteps = 40;
     public const double RlLr = 5e-5;
 
@@ -47,6 +47,7 @@ public static class QuickstartCommand
                  {
                      ["init"] = Path.Combine(sftDir, "final"), ["task"] = Task, ["out"] = rlDir, ["steps"] = rlSteps.ToString(),
                      ["lr"] = RlLr.ToString("R"), ["seed"] = seed.ToString(), ["device"] = device, ["eval-samples"] = "1",
+                     ["prompts-per-step"] = "32", ["mini-batch-prompts"] = "8",
                  })
             values.Set(k, v, "quickstart");
         var rl = TrainCommand.Run(values);

@@ -26,7 +26,7 @@ public static class TrainSettings
         new("micro-batch-prompts", "prompts per gradient-accumulation micro-batch (default: the mini-batch)"),
         new("ppo-epochs", "passes over each rollout batch for --update single (default 1)"),
         new("steps", "outer RL steps (default 60)"),
-        new("lr", "peak learning rate (default 2e-4)"),
+        new("lr", "peak learning rate (default 5e-5, tuned for the built-in tiny models; ~1e-6 suits 1B+ checkpoints)"),
         new("warmup-steps", "linear warm-up steps (default 0)"),
         new("min-lr-ratio", "cosine decay floor as a fraction of --lr; 1 keeps it constant (default 1)"),
         new("weight-decay", "AdamW weight decay (default 0)"),

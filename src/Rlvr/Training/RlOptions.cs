@@ -13,7 +13,7 @@ public sealed record RlOptions
     public int? MiniBatchPrompts { get; init; }
     public int? MicroBatchPrompts { get; init; }
     public int PpoEpochs { get; init; } = 1;
-    public double Lr { get; init; } = 2e-4;
+    public double Lr { get; init; } = 5e-5;
     public int WarmupSteps { get; init; }
     public double MinLrRatio { get; init; } = 1.0;
     public double WeightDecay { get; init; }
