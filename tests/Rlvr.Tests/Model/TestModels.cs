@@ -11,6 +11,19 @@ public static class TestModels
         VocabSize = 40, MaxPositionEmbeddings = 128, TieWordEmbeddings = tied, AttentionBias = bias,
     };
 
+    /// <summary>A minute model for the byte tokenizer, with the standard initialization, for end-to-end runs.</summary>
+    public static CausalLM ForByteTokenizer(int seed, int layers = 2) => Seeded(seed, new ModelConfig
+    {
+        HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = layers, NumAttentionHeads = 4, NumKeyValueHeads = 2,
+        VocabSize = new Rlvr.Tokenization.ByteTokenizer().VocabSize, MaxPositionEmbeddings = 128,
+    });
+
+    static CausalLM Seeded(int seed, ModelConfig config)
+    {
+        manual_seed(seed);
+        return new CausalLM(config);
+    }
+
     /// <summary>A small random model; weights are scaled up so that logits are far from uniform.</summary>
     public static CausalLM Create(int seed = 0, bool tied = true, bool bias = false, int kvHeads = 2)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Rlvr.Data;
-using Rlvr.Model;
+using Rlvr.Tests.Model;
 using Rlvr.Tests.Support;
 using Rlvr.Tokenization;
 using Rlvr.Training;
@@ -19,16 +19,6 @@ public class DeterminismTests
         return row.ToJsonString();
     }).ToList();
 
-    static CausalLM TinyModel(ByteTokenizer tokenizer, int seed)
-    {
-        manual_seed(seed);
-        return new CausalLM(new ModelConfig
-        {
-            HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2,
-            VocabSize = tokenizer.VocabSize, MaxPositionEmbeddings = 128,
-        });
-    }
-
     [Fact]
     public void SameSeedSftRunsWriteIdenticalMetrics()
     {
@@ -38,7 +28,7 @@ public class DeterminismTests
         var options = new SftOptions { Steps = 12, BatchSize = 8, MicroBatchSize = 3, EvalEvery = 6, EvalLimit = 10, Seed = 3 };
         var runs = new[] { "a", "b" }.Select(name =>
         {
-            using var model = TinyModel(tokenizer, options.Seed);
+            using var model = TestModels.ForByteTokenizer(options.Seed);
             var run = new RunDirectory(Path.Combine(dir.Path, name));
             SftTrainer.Run(model, tokenizer, task, options, run);
             return MetricsWithoutTiming(run.MetricsPath);
@@ -61,7 +51,7 @@ public class DeterminismTests
         };
         var runs = new[] { "a", "b" }.Select(name =>
         {
-            using var model = TinyModel(tokenizer, 1);
+            using var model = TestModels.ForByteTokenizer(1);
             var run = new RunDirectory(Path.Combine(dir.Path, name));
             new RlTrainer(model, tokenizer, task, options, new Sfpo(new SfpoOptions(K: 2))).Run(run);
             return MetricsWithoutTiming(run.MetricsPath);

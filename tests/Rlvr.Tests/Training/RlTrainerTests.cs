@@ -1,7 +1,7 @@
 using Rlvr.Advantage;
 using Rlvr.Data;
 using Rlvr.Loss;
-using Rlvr.Model;
+using Rlvr.Tests.Model;
 using Rlvr.Reward;
 using Rlvr.Tests.Support;
 using Rlvr.Tokenization;
@@ -20,16 +20,6 @@ public class RlTrainerTests
         "backward_passes", "time_rollout_s", "time_update_s", "time_s", "update",
     ];
 
-    static CausalLM Model(ITokenizer tokenizer)
-    {
-        manual_seed(1);
-        return new CausalLM(new ModelConfig
-        {
-            HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, NumAttentionHeads = 2, NumKeyValueHeads = 1,
-            VocabSize = tokenizer.VocabSize, MaxPositionEmbeddings = 96,
-        });
-    }
-
     public static TheoryData<string, string> LossesAndAdvantages()
     {
         var data = new TheoryData<string, string>();
@@ -46,8 +36,8 @@ public class RlTrainerTests
         using var dir = new TempDir();
         var tokenizer = new ByteTokenizer();
         var task = new AdditionTask(0, new AdditionOptions { MaxDigits = 1, TestSize = 8 });
-        using var model = Model(tokenizer);
-        using var reference = Model(tokenizer);
+        using var model = TestModels.ForByteTokenizer(1, layers: 1);
+        using var reference = TestModels.ForByteTokenizer(1, layers: 1);
         var options = new RlOptions
         {
             Steps = 2, PromptsPerStep = 2, GroupSize = 3, MaxNewTokens = 12, EvalEvery = 2, EvalLimit = 4, EvalSamples = 2,
@@ -74,7 +64,7 @@ public class RlTrainerTests
         using var dir = new TempDir();
         var tokenizer = new ByteTokenizer();
         var task = new AdditionTask(0, new AdditionOptions { MaxDigits = 1, TestSize = 8 });
-        using var model = Model(tokenizer); // untrained: every reward is 0, so every group has zero variance
+        using var model = TestModels.ForByteTokenizer(1, layers: 1); // untrained: every reward is 0, so every group has zero variance
         var options = new RlOptions
         {
             Steps = 1, PromptsPerStep = 2, GroupSize = 2, MaxNewTokens = 8, EvalEvery = 0, DynamicSampling = true, MaxSamplingRounds = 3,
