@@ -13,14 +13,16 @@ public sealed class CausalLM : nn.Module
     [ComponentName(Name = "model")] public readonly DecoderModel Model;
     [ComponentName(Name = "lm_head")] public readonly Linear? LmHead;
 
-    public CausalLM(ModelConfig config) : base(nameof(CausalLM))
+    /// <param name="seed">Seeds the weight initialization with its own generator, so that it does not depend on (or
+    /// disturb) torch's global random state; null uses the global generator.</param>
+    public CausalLM(ModelConfig config, ulong? seed = null) : base(nameof(CausalLM))
     {
         config.Validate("model config");
         Config = config;
         Model = new DecoderModel(config);
         if (!config.TieWordEmbeddings) LmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
-        InitializeWeights();
+        InitializeWeights(seed);
     }
 
     /// <summary>Logits [B, T, vocab]. See <see cref="DecoderModel.Forward"/> for the optional arguments.</summary>
@@ -33,14 +35,15 @@ public sealed class CausalLM : nn.Module
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>The normal(0, 0.02) initialization of Hugging Face Llama; norms start at one, biases at zero.</summary>
-    void InitializeWeights()
+    void InitializeWeights(ulong? seed)
     {
         using var _ = no_grad();
+        using var generator = seed is { } s ? new Generator(s) : null;
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("layernorm.weight") || name == "model.norm.weight") p.fill_(1);
             else if (name.EndsWith(".bias")) p.zero_();
-            else p.normal_(0, 0.02);
+            else p.normal_(0, 0.02, generator);
         }
     }
 

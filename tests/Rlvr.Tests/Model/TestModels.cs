@@ -18,20 +18,16 @@ public static class TestModels
         VocabSize = new Rlvr.Tokenization.ByteTokenizer().VocabSize, MaxPositionEmbeddings = 128,
     });
 
-    static CausalLM Seeded(int seed, ModelConfig config)
-    {
-        manual_seed(seed);
-        return new CausalLM(config);
-    }
+    static CausalLM Seeded(int seed, ModelConfig config) => new(config, (ulong)seed);
 
     /// <summary>A small random model; weights are scaled up so that logits are far from uniform.</summary>
     public static CausalLM Create(int seed = 0, bool tied = true, bool bias = false, int kvHeads = 2)
     {
-        manual_seed(seed);
-        var model = new CausalLM(Config(tied, bias, kvHeads));
+        var model = new CausalLM(Config(tied, bias, kvHeads), (ulong)seed);
+        using var generator = new Generator((ulong)seed + 1);
         using (no_grad())
             foreach (var (name, p) in model.named_parameters())
-                if (!name.Contains("norm")) p.normal_(0, 0.3);
+                if (!name.Contains("norm")) p.normal_(0, 0.3, generator);
         model.eval();
         return model;
     }

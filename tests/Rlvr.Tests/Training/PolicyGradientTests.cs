@@ -17,8 +17,9 @@ public class PolicyGradientTests
         using (no_grad())
         {
             var (logp, _) = TokenLogProbs.Compute(model, sequences.Tokens);
-            manual_seed(4);
-            old = (logp + 0.3 * randn_like(logp)).DetachFromDisposeScope(); // ratios on both sides of the clip range
+            using var generator = new Generator(4);
+            var noise = randn(logp.shape, generator: generator);
+            old = (logp + 0.3 * noise).DetachFromDisposeScope(); // ratios on both sides of the clip range
         }
         var rewards = new double[] { 1, 0, 0, 1, 1, 1, 0.5, 0 };
         var adv = Rlvr.Advantage.Advantages.Compute("grpo", rewards, GroupSize);
