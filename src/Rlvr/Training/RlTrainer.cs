@@ -153,7 +153,6 @@ public sealed class RlTrainer
         using var noGrad = no_grad();
         var rows = o.MicroPrompts * o.GroupSize;
         var parts = new List<Tensor>();
-        var width = sequences.Tokens.shape[1];
         using var scope = NewDisposeScope();
         for (int s = 0; s < sequences.Count; s += rows)
         {
