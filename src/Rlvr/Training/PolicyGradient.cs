@@ -25,31 +25,31 @@ public static class PolicyGradient
             using var scope = NewDisposeScope();
             int c = Math.Min(microRows, start + count - s);
             var (tok, mask, old, reference, adv) = batch.Slice(s, c);
-            var (logp, entropy) = TokenLogProbs.Compute(model, tok, withEntropy: true);
+            var (logp, entropy) = TokenLogProbs.Compute(model, tok, withEntropy: true, entropyGrad: objective.EntropyCoef != 0);
             var terms = PolicyLosses.Compute(objective.Loss, new PolicyLossInput(logp, old, adv, mask, batch.GroupSize), clip);
             var loss = LossAggregation.Aggregate(aggregation, terms.TokenLoss, mask, normalizer);
-            double klSum = 0;
+            Tensor klSum = zeros(1, device: logp.device);
             if (objective.KlCoef != 0 && reference is not null)
             {
                 var kl = KlPenalty.PerToken(objective.KlEstimator, logp, reference);
                 loss = loss + objective.KlCoef * LossAggregation.Aggregate(aggregation, kl, mask, normalizer);
-                klSum = (kl.detach() * mask).sum().item<float>();
+                klSum = (kl.detach() * mask).sum();
             }
             if (objective.EntropyCoef != 0)
                 loss = loss - objective.EntropyCoef * LossAggregation.Aggregate(aggregation, entropy!, mask, normalizer);
             loss.backward();
 
-            var logRatio = (old - logp.detach());
+            // One device-to-host copy per micro-batch for all the statistics.
+            var logRatio = old - logp.detach();
+            var sums = stack([
+                loss.detach().reshape(1), (terms.ClippedLow * mask).sum().reshape(1), (terms.ClippedHigh * mask).sum().reshape(1),
+                (entropy!.detach() * mask).sum().reshape(1), ((logRatio.exp() - logRatio - 1) * mask).sum().reshape(1),
+                klSum.reshape(1), GroupVarianceSum(terms.SequenceWeight * adv, batch.GroupSize).reshape(1),
+            ]).to(float64).cpu().data<double>().ToArray();
             stats += new PassStats
             {
-                Loss = loss.item<float>(),
-                ClippedLow = (terms.ClippedLow * mask).sum().item<float>(),
-                ClippedHigh = (terms.ClippedHigh * mask).sum().item<float>(),
-                EntropySum = (entropy!.detach() * mask).sum().item<float>(),
-                ApproxKlOldSum = ((logRatio.exp() - logRatio - 1) * mask).sum().item<float>(),
-                KlRefSum = klSum,
-                AsymSum = GroupVarianceSum(terms.SequenceWeight * adv, batch.GroupSize),
-                Groups = c / batch.GroupSize,
+                Loss = sums[0], ClippedLow = sums[1], ClippedHigh = sums[2], EntropySum = sums[3], ApproxKlOldSum = sums[4],
+                KlRefSum = sums[5], AsymSum = sums[6], Groups = c / batch.GroupSize,
             };
         }
         return stats;
@@ -57,9 +57,6 @@ public static class PolicyGradient
 
     /// <summary>Σ over groups of the population variance of the values within the group (the cancellation seed's
     /// asymmetry, eq. 23, when the values are w_i·A_i).</summary>
-    static double GroupVarianceSum(Tensor values, int groupSize)
-    {
-        var grouped = values.detach().to(float64).view(-1, groupSize);
-        return grouped.var(1, unbiased: false).sum().item<double>();
-    }
+    static Tensor GroupVarianceSum(Tensor values, int groupSize) =>
+        values.detach().to(float32).view(-1, groupSize).var(1, unbiased: false).sum();
 }

@@ -33,7 +33,9 @@ public sealed class Gxpo : IUpdateRule
         double gradientPasses = 0;
         double? lastZ = null;
         var ratios = new List<Tensor>();
-        double scaleSum = 0, activeCount = 0, total = 0, cosSum = 0;
+        var scaleSums = new List<Tensor>();
+        var activeCounts = new List<Tensor>();
+        double total = 0, cosSum = 0;
         int extrapolated = 0;
         using var scope = NewDisposeScope();
         for (int m = 0; m < context.MiniBatchCount; m++)
@@ -59,8 +61,8 @@ public sealed class Gxpo : IUpdateRule
                 var (r, q, active) = GxpoRetention.Compute(g0.Values[i], g1.Values[i], o.K, o.Delta, o.DeltaActive);
                 scales.Add(q);
                 ratios.Add(r.masked_select(active).to(float32));
-                scaleSum += q.to(float64).sum().item<double>();
-                activeCount += active.sum().item<long>();
+                scaleSums.Add(q.to(float64).sum());
+                activeCounts.Add(active.sum());
                 total += q.numel();
             }
             theta0.MoveToward(context.Parameters, o.Alpha, scales);
@@ -68,7 +70,7 @@ public sealed class Gxpo : IUpdateRule
             var corrective = context.ComputeGradients(m);
             using var gCorr = ParameterSnapshot.OfGradients(context.Parameters);
             var norm = Norm(gCorr.Values);
-            cosSum += Cosine(g0.Values, gCorr.Values);
+            cosSum += Cosine(g0.Values, gCorr.Values, norm);
             extrapolated++;
             stats += context.Step(corrective);
             gradientPasses += 3;
@@ -88,21 +90,22 @@ public sealed class Gxpo : IUpdateRule
             var all = cat(ratios);
             diagnostics["retention_ratio_mean"] = all.numel() > 0 ? all.mean().item<float>() : null;
             diagnostics["retention_ratio_median"] = all.numel() > 0 ? all.median().item<float>() : null;
-            diagnostics["scale_mean"] = scaleSum / total;
-            diagnostics["inactive_frac"] = 1 - activeCount / total;
+            diagnostics["scale_mean"] = stack(scaleSums).sum().item<double>() / total;
+            diagnostics["inactive_frac"] = 1 - stack(activeCounts).sum().item<long>() / total;
             diagnostics["cos_g0_gcorr"] = cosSum / extrapolated;
         }
         return new UpdateResult(stats, gradientPasses / context.MiniBatchCount, diagnostics);
     }
 
-    static double Norm(IReadOnlyList<Tensor> g) => Math.Sqrt(g.Sum(t => t.to(float64).pow(2).sum().item<double>()));
+    static Tensor SumOfProducts(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b) =>
+        stack(a.Select((t, i) => (t.to(float64) * b[i].to(float64)).sum()).ToList()).sum();
 
-    static double Cosine(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b)
+    static double Norm(IReadOnlyList<Tensor> g) => Math.Sqrt(SumOfProducts(g, g).item<double>());
+
+    static double Cosine(IReadOnlyList<Tensor> a, IReadOnlyList<Tensor> b, double normB)
     {
-        double dot = 0;
-        for (int i = 0; i < a.Count; i++) dot += (a[i].to(float64) * b[i].to(float64)).sum().item<double>();
-        var denominator = Norm(a) * Norm(b);
-        return denominator == 0 ? 0 : dot / denominator;
+        var denominator = Norm(a) * normB;
+        return denominator == 0 ? 0 : SumOfProducts(a, b).item<double>() / denominator;
     }
 
     static TorchSharp.Modules.OptimizerHelper Helper(UpdateContext context) => context.Optimizer as TorchSharp.Modules.OptimizerHelper

@@ -1,3 +1,4 @@
+using Rlvr.Tests.Support;
 using Rlvr.Loss;
 using Rlvr.Tests.Model;
 using Rlvr.Training;
@@ -31,14 +32,7 @@ public class PolicyGradientTests
         };
     }
 
-    public static TheoryData<string, string> LossesAndModes()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var loss in PolicyLosses.Names)
-            foreach (var mode in LossAggregation.Modes)
-                data.Add(loss, mode);
-        return data;
-    }
+    public static TheoryData<string, string> LossesAndModes() => Combinations.Of(PolicyLosses.Names, LossAggregation.Modes);
 
     [Theory]
     [MemberData(nameof(LossesAndModes))]

@@ -20,14 +20,7 @@ public class RlTrainerTests
         "backward_passes", "time_rollout_s", "time_update_s", "time_s", "update",
     ];
 
-    public static TheoryData<string, string> LossesAndAdvantages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var loss in PolicyLosses.Names)
-            foreach (var adv in Advantages.Names)
-                data.Add(loss, adv);
-        return data;
-    }
+    public static TheoryData<string, string> LossesAndAdvantages() => Combinations.Of(PolicyLosses.Names, Advantages.Names);
 
     [Theory]
     [MemberData(nameof(LossesAndAdvantages))]
