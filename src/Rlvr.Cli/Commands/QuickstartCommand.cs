@@ -6,13 +6,18 @@ using Spectre.Console;
 namespace Rlvr.Cli.Commands;
 
 /// <summary>The built-in default end to end: SFT a tiny model on the addition task (deliberately short, so that it
-/// leaves room to improve), RL from that checkpoint with GRPO, and a before/after table on the held-out split.</summary>
+/// leaves room to improve), RL from that checkpoint with GRPO, and a before/after table on the held-out split.
+/// The RL settings are the ones that worked best in docs/experiments.md: nucleus sampling (top-p 0.9) keeps
+/// rollouts free of the rare tokens that add noise without signal, and a cosine decay to 0.1·lr lets the policy settle
+/// instead of ending on a noisy step.</summary>
 public static class QuickstartCommand
 {
     public const string Task = "addition";
     public const int SftSteps = 210;
-    public const int RlSteps = 40;
+    public const int RlSteps = 60;
     public const double RlLr = 5e-5;
+    public const double RlTopP = 0.9;
+    public const double RlMinLrRatio = 0.1;
 
     public static Command Create()
     {
@@ -48,6 +53,7 @@ public static class QuickstartCommand
                      ["init"] = Path.Combine(sftDir, "final"), ["task"] = Task, ["out"] = rlDir, ["steps"] = rlSteps.ToString(),
                      ["lr"] = RlLr.ToString("R"), ["seed"] = seed.ToString(), ["device"] = device, ["eval-samples"] = "1",
                      ["prompts-per-step"] = "32", ["mini-batch-prompts"] = "8",
+                     ["top-p"] = RlTopP.ToString("R"), ["min-lr-ratio"] = RlMinLrRatio.ToString("R"),
                  })
             values.Set(k, v, "quickstart");
         var rl = TrainCommand.Run(values);
