@@ -9,7 +9,7 @@ namespace Rlvr.Tests.Training;
 public sealed class GlobalRandomState;
 
 /// <summary>End to end: RL from a deliberately under-trained SFT checkpoint raises held-out greedy accuracy. This is
-/// the quickstart itself (same task, SFT run and RL settings) with fewer RL steps, so that it takes about two
+/// the quickstart itself (same task, SFT run and RL settings) with fewer RL steps, so that it takes about 1.5
 /// minutes on 2 cores.</summary>
 [Collection(nameof(GlobalRandomState))]
 public class RlImprovesAccuracyTests
