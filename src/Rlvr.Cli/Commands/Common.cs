@@ -12,7 +12,8 @@ public static class Common
 {
     public static Option<string> Device() => new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
     public static Option<int> Seed(int value = 1) => new("--seed") { Description = "random seed", DefaultValueFactory = _ => value };
-    public static Option<int> Threads() => new("--threads") { Description = "CPU threads for torch (0: torch's default)", DefaultValueFactory = _ => 0 };
+    public static Option<int> Threads(int defaultThreads = 0) =>
+        new("--threads") { Description = "CPU threads for torch (0: torch's default)", DefaultValueFactory = _ => defaultThreads };
 
     public static Device ResolveDevice(string name, int threads)
     {

@@ -28,7 +28,7 @@ public static class QuickstartCommand
         var rlSteps = new Option<int>("--rl-steps") { DefaultValueFactory = _ => RlSteps };
         var seed = Common.Seed();
         var device = Common.Device();
-        var threads = new Option<int>("--threads") { Description = "CPU threads for torch", DefaultValueFactory = _ => DefaultThreads };
+        var threads = Common.Threads(DefaultThreads);
         var cmd = new Command("quickstart", "SFT a tiny model on a built-in task, improve it with RL, and compare (a few minutes on a laptop)")
         {
             output, sftSteps, rlSteps, seed, device, threads,

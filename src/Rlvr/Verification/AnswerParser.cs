@@ -51,44 +51,20 @@ public static class AnswerParser
         if (semicolonParts.Count > 1 && semicolonParts.Count <= MaxItems)
         {
             bool grouped = semicolonParts.Any(p => Braces.HasTopLevelComma(p, 0, p.Length));
-            var items = new List<MathAnswer>();
-            foreach (var part in semicolonParts)
-            {
-                if (part.Trim().Length == 0) continue;
-                var item = grouped ? ParseGroupAsTuple(part, depth) : Parse(part, false, depth + 1);
-                if (item == null) return new TextAnswer(s);
-                items.Add(item);
-            }
-            return new CollectionAnswer(s, CollectionKind.List, items);
+            var items = ParseEach(NonBlank(semicolonParts), p => grouped ? ParseGroupAsTuple(p, depth) : Parse(p, false, depth + 1));
+            return items == null ? new TextAnswer(s) : new CollectionAnswer(s, CollectionKind.List, items);
         }
 
         var commaParts = Braces.SplitTopLevel(s, ',');
         if (commaParts.Count > 1)
         {
-            if (commaParts.Count > MaxItems) return new TextAnswer(s);
-            var items = new List<MathAnswer>();
-            foreach (var part in commaParts)
-            {
-                if (part.Trim().Length == 0) continue;
-                var item = Parse(part, false, depth + 1);
-                if (item == null) return new TextAnswer(s);
-                items.Add(item);
-            }
+            if (commaParts.Count > MaxItems || ParseEach(NonBlank(commaParts), depth) is not { } items) return new TextAnswer(s);
             return items.Count == 1 ? items[0] : new CollectionAnswer(s, CollectionKind.List, items);
         }
 
         var unionParts = SplitOnCommand(s, "\\cup");
         if (unionParts.Count > 1)
-        {
-            var items = new List<MathAnswer>();
-            foreach (var part in unionParts)
-            {
-                var item = Parse(part, false, depth + 1);
-                if (item == null) return new TextAnswer(s);
-                items.Add(item);
-            }
-            return new CollectionAnswer(s, CollectionKind.Union, items);
-        }
+            return ParseEach(unionParts, depth) is { } items ? new CollectionAnswer(s, CollectionKind.Union, items) : new TextAnswer(s);
 
         if (TryParseRelation(s, depth) is { } relation) return relation;
 
@@ -246,14 +222,7 @@ public static class AnswerParser
         }
         if (relations.Count == 0) return null;
         parts.Add(s[start..]);
-        if (parts.Count > MaxItems) return new TextAnswer(s);
-        var parsed = new List<MathAnswer>();
-        foreach (var part in parts)
-        {
-            var item = Parse(part, false, depth + 1);
-            if (item == null) return new TextAnswer(s);
-            parsed.Add(item);
-        }
+        if (parts.Count > MaxItems || ParseEach(parts, depth) is not { } parsed) return new TextAnswer(s);
         return new RelationAnswer(s, parsed, relations);
     }
 
@@ -270,13 +239,7 @@ public static class AnswerParser
         foreach (var rowText in inner.Split("\\\\"))
         {
             if (rowText.Trim().Length == 0) continue;
-            var row = new List<MathAnswer>();
-            foreach (var cell in rowText.Split('&'))
-            {
-                var item = Parse(cell, false, depth + 1);
-                if (item == null) return new TextAnswer(s);
-                row.Add(item);
-            }
+            if (ParseEach(rowText.Split('&'), depth) is not { } row) return new TextAnswer(s);
             rows.Add(row);
             if (rows.Count > MaxItems) return new TextAnswer(s);
         }
@@ -302,14 +265,7 @@ public static class AnswerParser
             if (s[0] == '{') return Parse(inner, false, depth + 1) is { } single ? new CollectionAnswer(s, CollectionKind.Set, [single]) : null;
             return null;
         }
-        if (parts.Count > MaxItems) return new TextAnswer(s);
-        var items = new List<MathAnswer>();
-        foreach (var part in parts)
-        {
-            var item = Parse(part, false, depth + 1);
-            if (item == null) return new TextAnswer(s);
-            items.Add(item);
-        }
+        if (parts.Count > MaxItems || ParseEach(parts, depth) is not { } items) return new TextAnswer(s);
         char open = s[0], close = s[^1];
         if (open == '{') return new CollectionAnswer(s, CollectionKind.Set, items);
         bool intervalLike = items.Count == 2 && (open == '[' || close == ']');
@@ -334,14 +290,24 @@ public static class AnswerParser
             }
             variants = next;
         }
+        if (variants.Any(v => v.Contains("\\pm", StringComparison.Ordinal))) return new TextAnswer(s);
+        var items = ParseEach(variants.Select(v => v.StartsWith('+') ? v[1..] : v), depth);
+        return items == null ? new TextAnswer(s) : new CollectionAnswer(s, CollectionKind.Set, items);
+    }
+
+    /// <summary>Every part parsed, or null when one of them does not parse (the caller then keeps the whole as text).</summary>
+    static List<MathAnswer>? ParseEach(IEnumerable<string> parts, Func<string, MathAnswer?> parse)
+    {
         var items = new List<MathAnswer>();
-        foreach (var v in variants)
+        foreach (var part in parts)
         {
-            if (v.Contains("\\pm", StringComparison.Ordinal)) return new TextAnswer(s);
-            var item = Parse(v.StartsWith('+') ? v[1..] : v, false, depth + 1);
-            if (item == null) return new TextAnswer(s);
+            if (parse(part) is not { } item) return null;
             items.Add(item);
         }
-        return new CollectionAnswer(s, CollectionKind.Set, items);
+        return items;
     }
+
+    static List<MathAnswer>? ParseEach(IEnumerable<string> parts, int depth) => ParseEach(parts, p => Parse(p, false, depth + 1));
+
+    static IEnumerable<string> NonBlank(IEnumerable<string> parts) => parts.Where(p => p.Trim().Length > 0);
 }
