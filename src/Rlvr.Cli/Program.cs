@@ -1,8 +1,12 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Rlvr.Cli.Commands;
 
-var root = new RootCommand("rlvr: supervised fine-tuning and reinforcement learning from verifiable rewards")
+// A root named after the tool (RootCommand takes the executable's name, which is Rlvr.Cli under `dotnet run`).
+var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement learning from verifiable rewards")
 {
+    new HelpOption(),
+    new VersionOption(),
     QuickstartCommand.Create(),
     SftCommand.Create(),
     TrainCommand.Create(),

@@ -1,11 +1,14 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rlvr.Compare;
 using Rlvr.IO;
+using Rlvr.Spec;
 using Rlvr.Training;
+using Rlvr.Update;
 using Spectre.Console;
 
 namespace Rlvr.Cli.Commands;
@@ -17,17 +20,19 @@ public static class CompareCommand
     /// <summary>Settings that do not change what a comparison measures, so a resume may change them.</summary>
     static readonly string[] NotPartOfTheExperiment = ["out", "threads"];
 
+    /// <summary>Settings the comparison sets for each run itself.</summary>
+    static readonly Setting[] SetPerRun = [RunSettings.Seed, UpdateRules.Kind.Selector, RunSettings.Resume, RunSettings.Overwrite];
+
     // Plain '<', '>' and quotes in the notes of summary.json; it is a file for people, not for HTML.
     static readonly JsonSerializerOptions ReadableJson = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
         var cmd = new Command("compare", "Train several methods (update rule, loss, overrides) over several seeds from one SFT checkpoint and compare them");
-        var (options, config) = TrainSettings.CreateOptions(cmd);
+        var cli = new SpecCommandLine(cmd, RlSettings.Command);
         var methods = new Option<string>("--methods")
         {
-            Description = "comma-separated <update>[:<loss>][(key=value,...)], e.g. single,sfpo,gxpo(k=10),sfpo:gspo(alpha=0.5); the first is the baseline",
-            Required = true,
+            Description = "comma-separated <update>[:<loss>][(key=value,...)], e.g. single,sfpo,gxpo(k=10),sfpo:gspo(alpha=0.5); the first is the baseline (required)",
         };
         var seeds = new Option<int?>("--seeds") { Description = $"run seeds 1..S (default {SeedList.DefaultCount})" };
         var seedList = new Option<string>("--seed-list") { Description = "explicit seeds, e.g. 1,2,3" };
@@ -36,26 +41,26 @@ public static class CompareCommand
         cmd.Options.Add(seedList);
         cmd.SetAction(r => Common.Guard(() =>
         {
-            Run(TrainSettings.Collect(r, options, config), r.GetValue(methods)!, SeedList.Parse(r.GetValue(seeds), r.GetValue(seedList)), CommandLine());
+            var methodList = r.GetValue(methods) ?? throw new ArgumentException("--methods is required");
+            Run(cli.Inputs(r), methodList, SeedList.Parse(r.GetValue(seeds), r.GetValue(seedList)), CommandLine());
             return 0;
         }));
         return cmd;
     }
 
-    public static ComparisonSummary Run(SettingValues common, string methodList, IReadOnlyList<int> seeds, string commandLine)
+    public static ComparisonSummary Run(IReadOnlyList<SettingInput> common, string methodList, IReadOnlyList<int> seeds, string commandLine)
     {
-        var outDir = TrainSettings.Required(common, "out");
-        TrainSettings.Required(common, "init");
-        TrainSettings.Required(common, "task");
-        if (common.Has("seed")) throw new ArgumentException("compare sets each run's seed: use --seeds S or --seed-list, not --seed");
-        if (common.Has("update")) throw new ArgumentException("compare sets each run's update rule from --methods, not --update");
-        var methods = MethodListParser.Parse(methodList, TrainSettings.Keys);
-        foreach (var m in methods) CheckSettings(RunSettings(common, m, seeds[0], outDir), m);
+        foreach (var input in common)
+            if (SetPerRun.FirstOrDefault(s => s.Key == SettingInput.NormalizeKey(input.Key)) is { } owned)
+                throw new ArgumentException($"{input.Origin}: compare sets '{owned.Key}' for each run itself (seeds: --seeds or --seed-list; update rules: --methods)");
+        var outDir = Last(common, RunSettings.Out.Key) ?? throw new ArgumentException("--out is required");
+        var methods = MethodListParser.Parse(methodList, RlSettings.Command.Keys.ToHashSet());
+        foreach (var m in methods) CheckSettings(RunInputs(common, m, seeds[0], outDir), m);
 
         ComparisonManifest.CreateOrVerify(outDir, Manifest(common, methods, seeds));
         var plan = ComparisonRunner.Plan(outDir, methods, seeds);
         var (trained, kept) = CompareProgress.Run(plan, (run, progress) =>
-            TrainCommand.Run(RunSettings(common, run.Method, run.Seed, run.Directory), progress));
+            TrainCommand.Run(RunInputs(common, run.Method, run.Seed, run.Directory, ComparisonRunner.HasStarted(run)), progress));
         if (kept > 0) AnsiConsole.MarkupLine($"[grey]kept {kept} finished run(s), trained {trained}[/]");
 
         var curves = methods.Select(m => new MethodRuns(m.Name, plan.Where(p => p.Method == m)
@@ -72,25 +77,30 @@ public static class CompareCommand
         return summary;
     }
 
-    /// <summary>The common settings, then the method's (which win), then the run's seed and directory.</summary>
-    static SettingValues RunSettings(SettingValues common, MethodSpec method, int seed, string dir)
+    static string? Last(IReadOnlyList<SettingInput> inputs, string key) =>
+        inputs.LastOrDefault(i => SettingInput.NormalizeKey(i.Key) == key)?.Text;
+
+    /// <summary>The common settings, then the method's (which win), then the run's seed and directory; a run that
+    /// was started before continues from its checkpoint.</summary>
+    static List<SettingInput> RunInputs(IReadOnlyList<SettingInput> common, MethodSpec method, int seed, string dir, bool resume = false)
     {
-        var values = new SettingValues();
-        foreach (var (key, value) in common.Snapshot()) values.Set(key, value, "--" + key);
-        foreach (var (key, value) in method.Settings()) values.Set(key, value, $"method '{method.Name}'");
-        values.Set("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seeds");
-        values.Set("out", dir, "--out");
-        return values;
+        var inputs = common.ToList();
+        inputs.AddRange(method.Settings().Select(kv => new SettingInput(kv.Key, kv.Value, $"method '{method.Name}'")));
+        inputs.Add(new SettingInput(RunSettings.Seed.Key, seed.ToString(CultureInfo.InvariantCulture), "--seeds"));
+        inputs.Add(new SettingInput(RunSettings.Out.Key, dir, "--out"));
+        if (resume) inputs.Add(new SettingInput(RunSettings.Resume.Key, "true", "compare"));
+        else if (Directory.Exists(dir)) inputs.Add(new SettingInput(RunSettings.Overwrite.Key, "true", "compare"));
+        return inputs;
     }
 
     /// <summary>Fails before any training when a method's settings would not build.</summary>
-    static void CheckSettings(SettingValues values, MethodSpec method)
+    static void CheckSettings(List<SettingInput> inputs, MethodSpec method)
     {
         try
         {
-            var options = TrainSettings.BuildOptions(values);
-            TrainSettings.BuildUpdateRule(values, options);
-            options.Validate();
+            var spec = RunSpec.Resolve(RlSettings.Command, inputs);
+            RlSettings.Options(spec).Validate();
+            spec.Build(UpdateRules.Kind);
         }
         catch (ArgumentException e) when (!e.Message.Contains($"'{method.Name}'"))
         {
@@ -98,10 +108,12 @@ public static class CompareCommand
         }
     }
 
-    static JsonObject Manifest(SettingValues common, IReadOnlyList<MethodSpec> methods, IReadOnlyList<int> seeds)
+    static JsonObject Manifest(IReadOnlyList<SettingInput> common, IReadOnlyList<MethodSpec> methods, IReadOnlyList<int> seeds)
     {
+        var latest = new Dictionary<string, string>();
+        foreach (var input in common) latest[SettingInput.NormalizeKey(input.Key)] = input.Text;
         var settings = new JsonObject();
-        foreach (var (key, value) in common.Snapshot().Where(kv => !NotPartOfTheExperiment.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in latest.Where(kv => !NotPartOfTheExperiment.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             settings[key] = value;
         return new JsonObject
         {

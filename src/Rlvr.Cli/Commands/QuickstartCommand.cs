@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Rlvr.Spec;
 using Rlvr.Training;
 using Spectre.Console;
 
@@ -47,19 +48,15 @@ public static class QuickstartCommand
         var sftDir = Path.Combine(root, "sft");
         var rlDir = Path.Combine(root, "rl");
         AnsiConsole.MarkupLine($"[bold]1/3[/] SFT a tiny model on [green]{Task}[/] for {sftSteps} steps");
-        var sft = SftCommand.Run(Task, "tiny", sftDir, new SftOptions { Steps = sftSteps, Seed = seed, EvalEvery = 0 }, device, threads);
+        SettingInput[] Inputs(params (string key, string value)[] pairs) =>
+            pairs.Select(p => new SettingInput(p.key, p.value, "quickstart")).ToArray();
+        var common = new[] { ("task", Task), ("seed", seed.ToString()), ("device", device), ("threads", threads.ToString()), ("overwrite", "true") };
+        var sft = SftCommand.Run(Inputs([.. common, ("out", sftDir), ("steps", sftSteps.ToString()), ("eval-every", "0")]));
 
         AnsiConsole.MarkupLine($"[bold]2/3[/] RL (GRPO) from the SFT checkpoint for {rlSteps} steps");
-        var values = new SettingValues();
-        foreach (var (k, v) in new Dictionary<string, string>
-                 {
-                     ["init"] = Path.Combine(sftDir, "final"), ["task"] = Task, ["out"] = rlDir, ["steps"] = rlSteps.ToString(),
-                     ["lr"] = RlLr.ToString("R"), ["seed"] = seed.ToString(), ["device"] = device, ["threads"] = threads.ToString(), ["eval-samples"] = "1",
-                     ["prompts-per-step"] = "32", ["mini-batch-prompts"] = "8",
-                     ["top-p"] = RlTopP.ToString("R"), ["min-lr-ratio"] = RlMinLrRatio.ToString("R"),
-                 })
-            values.Set(k, v, "quickstart");
-        var rl = TrainCommand.Run(values);
+        var rl = TrainCommand.Run(Inputs([.. common, ("init", Path.Combine(sftDir, "final")), ("out", rlDir), ("steps", rlSteps.ToString()),
+            ("lr", RlLr.ToString("R")), ("eval-samples", "1"), ("prompts-per-step", "32"), ("mini-batch-prompts", "8"),
+            ("top-p", RlTopP.ToString("R")), ("min-lr-ratio", RlMinLrRatio.ToString("R"))]));
 
         AnsiConsole.MarkupLine("[bold]3/3[/] Evaluate both checkpoints on the held-out split (greedy)");
         var before = EvalCommand.RunOnTask(Path.Combine(sftDir, "final"), Task, 1, 0, null, null, 1, device);

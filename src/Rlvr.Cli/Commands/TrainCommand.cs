@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
 using Rlvr.Data;
 using Rlvr.Evaluation;
-using Rlvr.Model;
+using Rlvr.Spec;
 using Rlvr.Training;
+using Rlvr.Update;
 
 namespace Rlvr.Cli.Commands;
 
@@ -12,37 +13,44 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("train", "Reinforcement learning from verifiable rewards, starting from an SFT checkpoint");
-        var (options, config) = TrainSettings.CreateOptions(cmd);
+        var cmd = new Command("train", "Reinforcement learning from verifiable rewards, starting from a checkpoint");
+        var cli = new SpecCommandLine(cmd, RlSettings.Command);
         cmd.SetAction(r => Common.Guard(() =>
         {
-            var summary = Run(TrainSettings.Collect(r, options, config));
+            var summary = Run(cli.Inputs(r));
             SftCommand.Print(summary);
             return 0;
         }));
         return cmd;
     }
 
-    public static JsonObject Run(SettingValues values, ProgressReporter? progress = null)
+    public static JsonObject Run(IReadOnlyList<SettingInput> inputs, ProgressReporter? progress = null)
     {
-        var init = TrainSettings.Required(values, "init");
-        var taskName = TrainSettings.Required(values, "task");
-        var outDir = TrainSettings.Required(values, "out");
-        var options = TrainSettings.BuildOptions(values);
-        var rule = TrainSettings.BuildUpdateRule(values, options);
+        var prepared = RunPreparation.Prepare(RlSettings.Command, inputs, RlSettings.Init);
+        var spec = prepared.Spec;
+        var options = RlSettings.Options(spec);
         options.Validate();
-        var deviceName = values.String("device", "cpu");
-        var device = Common.ResolveDevice(deviceName, values.Int("threads", 0));
-        var task = TaskRegistry.Load(taskName);
+        var rule = spec.Build(UpdateRules.Kind);
+        var init = spec.Get(RlSettings.Init);
+        var device = Common.ResolveDevice(spec.Get(RunSettings.Device), spec.Get(RunSettings.Threads));
+        var task = TaskRegistry.Load(spec.Get(RunSettings.Task));
 
         TorchSharp.torch.manual_seed(options.Seed);
         using var policy = Checkpoint.Load(init, device);
         using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
         reference?.Model.eval();
 
-        var run = new RunDirectory(outDir);
-        run.Create();
-        run.WriteConfig(new { command = "train", settings = values.Snapshot(), update = rule.Name, options });
+        var maxNew = options.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, policy.Tokenizer, policy.Model);
+        options = options with { MaxNewTokens = maxNew };
+        var decided = new Dictionary<string, object?>
+        {
+            [RlSettings.MaxNewTokens.Key] = maxNew, [RlSettings.MiniBatchPrompts.Key] = options.MiniPrompts,
+            [RlSettings.MicroBatchPrompts.Key] = options.MicroPrompts, [RlSettings.LossAgg.Key] = options.Objective.EffectiveAggregation,
+            ["loss-constant-length"] = maxNew,
+        };
+        RunPreparation.CreateDirectory(prepared);
+        var run = prepared.Run;
+        run.WriteConfig(spec.ToJson(decided));
         var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
         var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p)) : trainer.Run(run, progress);
         var n = policy.Model.ParameterCount;

@@ -1,3 +1,5 @@
+using Rlvr.Spec;
+
 namespace Rlvr.Advantage;
 
 /// <summary>Group-relative advantage estimators, selected by name. Rewards are laid out group by group
@@ -5,6 +7,14 @@ namespace Rlvr.Advantage;
 public static class Advantages
 {
     public static readonly IReadOnlyList<string> Names = ["grpo", "dr_grpo", "rloo"];
+
+    /// <summary>The estimators a run can select with <c>--adv</c>; the component builds the estimator's name.</summary>
+    public static readonly ComponentKind<string> Kind = new("adv", "advantage estimator", "grpo",
+    [
+        new("grpo", "(R - mean) / (std + eps) within the group", [], _ => "grpo"),
+        new("dr_grpo", "R - mean, no division by the std (Dr.GRPO)", [], _ => "dr_grpo"),
+        new("rloo", "R minus the mean of the other G - 1 rewards", [], _ => "rloo"),
+    ]);
 
     public static double[] Compute(string name, IReadOnlyList<double> rewards, int groupSize, double eps = 1e-6) => name switch
     {

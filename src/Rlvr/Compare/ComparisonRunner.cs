@@ -9,8 +9,8 @@ public sealed record PlannedRun(MethodSpec Method, int Seed, string Directory)
     public string MetricsPath => Path.Combine(Directory, "metrics.jsonl");
 }
 
-/// <summary>Runs every method × seed, resumably: a run with a complete summary.json is kept, anything less is
-/// deleted and trained again from scratch (a run cut short cannot be continued, as its optimizer state is lost).</summary>
+/// <summary>Runs every method × seed, resumably: a run with a complete summary.json is kept; the trainer continues
+/// a run cut short from its latest checkpoint (see <see cref="HasStarted"/>).</summary>
 public static class ComparisonRunner
 {
     public static string RunsRoot(string outDir) => Path.Combine(outDir, "runs");
@@ -34,6 +34,9 @@ public static class ComparisonRunner
         }
     }
 
+    /// <summary>A run whose config.json was written can be resumed; a directory without one holds nothing of value.</summary>
+    public static bool HasStarted(PlannedRun run) => File.Exists(Path.Combine(run.Directory, "config.json"));
+
     /// <summary>Trains the runs that are not complete, in plan order. <paramref name="progress"/> gets (runs done,
     /// total) before the first run and after each one; returns how many runs were trained and how many kept.</summary>
     public static (int trained, int kept) Execute(IReadOnlyList<PlannedRun> plan, Action<PlannedRun> train, Action<int, int>? progress = null)
@@ -44,7 +47,6 @@ public static class ComparisonRunner
         {
             if (!IsComplete(run))
             {
-                if (System.IO.Directory.Exists(run.Directory)) System.IO.Directory.Delete(run.Directory, recursive: true);
                 train(run);
                 trained++;
             }

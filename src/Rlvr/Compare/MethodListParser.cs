@@ -6,7 +6,7 @@ namespace Rlvr.Compare;
 public static class MethodListParser
 {
     /// <summary>Keys a method may not override: the comparison itself owns them.</summary>
-    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string> { "update", "seed", "out" };
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string> { "update", "seed", "out", "resume", "overwrite" };
 
     public static IReadOnlyList<MethodSpec> Parse(string text, IReadOnlySet<string> knownKeys)
     {

@@ -1,3 +1,4 @@
+using Rlvr.Spec;
 using Rlvr.Training;
 using static TorchSharp.torch;
 
@@ -24,6 +25,23 @@ public sealed class Gxpo : IUpdateRule
         o = options;
         gate = options.Gate == "window" ? new PrecedingWindowGate(options.Window, options.Tau) : new EmaGate(options.Omega, options.Tau);
     }
+
+    static readonly GxpoOptions Defaults = new();
+    public static readonly Setting<int> K = Settings.Int("k", "virtual steps K that the extrapolation stands for", Defaults.K, min: 2);
+    public static readonly Setting<double> Alpha = Settings.Number("alpha", "extrapolation factor: theta~ = theta0 + alpha·q ⊙ (theta2 - theta0)", Defaults.Alpha, min: 0);
+    public static readonly Setting<double> Delta = Settings.Number("delta", "ratio stabilizer", Defaults.Delta, min: 0, minExclusive: true);
+    public static readonly Setting<double> DeltaActive = Settings.Number("delta-active", "activity threshold on |g0|", min: 0).DecidedBy("= delta");
+    public static readonly Setting<double> Tau = Settings.Number("tau", "gate z-score threshold", Defaults.Tau, min: 0);
+    public static readonly Setting<double> Omega = Settings.Number("omega", "EMA rate of the ema gate", Defaults.Omega, min: 0, max: 1, minExclusive: true);
+    public static readonly Setting<string> Gate = Settings.Choice("gate", "ema (paper era) | window (later code)", Defaults.Gate, ["ema", "window"]);
+    public static readonly Setting<int> Window = Settings.Int("window", "corrective-gradient norms in the window gate", Defaults.Window, min: 2);
+    public static readonly Setting<string> OptimizerState = Settings.Choice("optimizer-state",
+        "carry: AdamW moments carry through the probes; restore: only the corrective step remains", "carry", ["carry", "restore"]);
+
+    public static readonly Component<IUpdateRule> Component = new("gxpo", "gradient extrapolation: two probe passes, extrapolate, one corrective pass",
+        [K, Alpha, Delta, DeltaActive, Tau, Omega, Gate, Window, OptimizerState],
+        v => new Gxpo(new GxpoOptions(v.Get(K), v.Get(Alpha), v.Get(Delta), v.Nullable(DeltaActive) ?? v.Get(Delta), v.Get(Tau), v.Get(Omega),
+            v.Get(Gate), v.Get(Window), v.Get(OptimizerState) == "restore")));
 
     public string Name => "gxpo";
 

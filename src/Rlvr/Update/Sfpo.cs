@@ -1,3 +1,5 @@
+using Rlvr.Spec;
+
 namespace Rlvr.Update;
 
 /// <param name="TwoSided">Exit at |Z| >= tau as in the paper's text instead of the official code's Z >= tau.</param>
@@ -19,6 +21,16 @@ public sealed class Sfpo : IUpdateRule
         o = options;
         gate = new EntropyWindowGate(options.Window, options.Tau, options.TwoSided);
     }
+
+    public static readonly Setting<int> K = Settings.Int("k", "fast passes K before the reposition", new SfpoOptions().K, min: 1);
+    public static readonly Setting<double> Alpha = Settings.Number("alpha", "reposition factor: theta~ = theta0 + alpha·(thetaK - theta0) (eq. 7)", new SfpoOptions().Alpha, min: 0);
+    public static readonly Setting<int> Window = Settings.Int("window", "slow-pass entropies in the exit z-score window", new SfpoOptions().Window, min: 2);
+    public static readonly Setting<double> Tau = Settings.Number("tau", "exit z-score threshold", new SfpoOptions().Tau, min: 0);
+    public static readonly Setting<string> ExitRule = Settings.Choice("exit-rule", "upward: Z >= tau (official code); abs: |Z| >= tau (paper text)", "upward", ["upward", "abs"]);
+
+    public static readonly Component<IUpdateRule> Component = new("sfpo", "slow-fast policy optimization: K fast passes, reposition, one slow pass",
+        [K, Alpha, Window, Tau, ExitRule],
+        v => new Sfpo(new SfpoOptions(v.Get(K), v.Get(Alpha), v.Get(Window), v.Get(Tau), v.Get(ExitRule) == "abs")));
 
     public string Name => "sfpo";
 

@@ -17,7 +17,7 @@ public class ComparisonRunnerTests
     }
 
     [Fact]
-    public void CompletedRunsAreKeptAndPartialRunsRestartedFromScratch()
+    public void CompletedRunsAreKeptAndOnlyUnfinishedOnesTrained()
     {
         using var dir = new TempDir();
         var plan = ComparisonRunner.Plan(dir.Path, Methods, [1, 2]);
@@ -33,7 +33,6 @@ public class ComparisonRunnerTests
         var progress = new List<(int, int)>();
         var (ran, kept) = ComparisonRunner.Execute(plan, run =>
         {
-            Assert.False(Directory.Exists(run.Directory)); // restarted from an empty directory
             trained.Add(run);
             FakeTrain(run);
         }, (done, total) => progress.Add((done, total)));
@@ -41,7 +40,8 @@ public class ComparisonRunnerTests
         Assert.Equal([plan[1], plan[2], plan[3]], trained);
         Assert.Equal((3, 1), (ran, kept));
         Assert.Equal([(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)], progress);
-        Assert.False(File.Exists(Path.Combine(plan[1].Directory, "stale.txt")));
+        Assert.True(File.Exists(Path.Combine(plan[1].Directory, "stale.txt"))); // the trainer decides to resume or start over
+        Assert.False(ComparisonRunner.HasStarted(plan[1])); // no config.json: nothing to resume
         Assert.All(plan, run => Assert.True(ComparisonRunner.IsComplete(run)));
 
         // Running again trains nothing.

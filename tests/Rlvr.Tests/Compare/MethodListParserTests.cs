@@ -75,7 +75,7 @@ public class MethodListParserTests
     [Fact]
     public void RealTrainSettingsTableIsAccepted()
     {
-        var methods = MethodListParser.Parse("sfpo:gspo(alpha=0.5,k=2,eps-high=0.28,exit-rule=abs)", Rlvr.Cli.Commands.TrainSettings.Keys);
+        var methods = MethodListParser.Parse("sfpo:gspo(alpha=0.5,k=2,eps-high=0.28,exit-rule=abs)", Rlvr.Training.RlSettings.Command.Keys.ToHashSet());
         Assert.Equal(4, methods[0].Overrides.Count);
     }
 }
