@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Rlvr.Tests.Support;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs the rlvr command line as a separate process (the Rlvr.Cli.dll built beside the tests), as a user
+/// would: exit codes, what reaches stderr, and what a killed process leaves behind.</summary>
+public static class CliProcess
+{
+    static string Dll => Path.Combine(AppContext.BaseDirectory, "Rlvr.Cli.dll");
+
+    public static Process Start(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    public static CliResult Run(params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
