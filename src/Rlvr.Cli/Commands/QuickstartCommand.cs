@@ -22,22 +22,21 @@ public static class QuickstartCommand
     /// reproducible on any machine, and a 1M-parameter model gains little from more threads.</summary>
     public const int DefaultThreads = 2;
 
+    static readonly Setting<string> Out = Settings.Text("out", "directory of the two runs (sft/, rl/) and summary.json", "runs/quickstart").NotRecorded();
+    static readonly Setting<int> SftStepsSetting = Settings.Int("sft-steps", "SFT steps", SftSteps, min: 1);
+    static readonly Setting<int> RlStepsSetting = Settings.Int("rl-steps", "RL steps", RlSteps, min: 1);
+    static readonly Setting<int> Threads = Settings.Int("threads", "CPU threads for torch; the documented numbers are for 2", DefaultThreads, min: 0);
+
+    static readonly CommandSpec Spec = new("quickstart", [Out, SftStepsSetting, RlStepsSetting, RunSettings.Seed, RunSettings.Device, Threads]);
+
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "run directory", DefaultValueFactory = _ => "runs/quickstart" };
-        var sftSteps = new Option<int>("--sft-steps") { DefaultValueFactory = _ => SftSteps };
-        var rlSteps = new Option<int>("--rl-steps") { DefaultValueFactory = _ => RlSteps };
-        var seed = Common.Seed();
-        var device = Common.Device();
-        var threads = Common.Threads(DefaultThreads);
-        var cmd = new Command("quickstart", "SFT a tiny model on a built-in task, improve it with RL, and compare (a few minutes on a laptop)")
-        {
-            output, sftSteps, rlSteps, seed, device, threads,
-        };
+        var cmd = new Command("quickstart", "SFT a tiny model on a built-in task, improve it with RL, and compare (a few minutes on a laptop)");
+        var cli = new SpecCommandLine(cmd, Spec);
         cmd.SetAction(r => Common.Guard(() =>
         {
-            var summary = Run(r.GetValue(output)!, r.GetValue(sftSteps), r.GetValue(rlSteps), r.GetValue(seed), r.GetValue(device)!, r.GetValue(threads));
-            Print(summary);
+            var spec = RunSpec.Resolve(Spec, cli.Inputs(r));
+            Print(Run(spec.Get(Out), spec.Get(SftStepsSetting), spec.Get(RlStepsSetting), spec.Get(RunSettings.Seed), spec.Get(RunSettings.Device), spec.Get(Threads)));
             return 0;
         }));
         return cmd;

@@ -48,6 +48,7 @@ public static class TrainCommand
             [RlSettings.MicroBatchPrompts.Key] = options.MicroPrompts, [RlSettings.LossAgg.Key] = options.Objective.EffectiveAggregation,
             ["loss-constant-length"] = maxNew,
         };
+        if (spec.Active.Contains(Gxpo.DeltaActive) && !spec.Values.Has(Gxpo.DeltaActive)) decided[Gxpo.DeltaActive.Key] = spec.Get(Gxpo.Delta);
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(decided));

@@ -3,16 +3,31 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Training;
 
+/// <summary>How one optimizer step's SFT loss is normalized.</summary>
+public static class SftLossNormalization
+{
+    /// <summary>Summed NLL over the number of response tokens in the whole step: the same for any micro-batch size.</summary>
+    public const string TokenMean = "token-mean";
+
+    /// <summary>Each micro-batch's mean NLL per token, averaged over micro-batches: a known bug of gradient
+    /// accumulation (tokens of short micro-batches weigh more), kept to measure what it costs.</summary>
+    public const string MicroBatchMean = "micro-batch-mean";
+
+    public static readonly IReadOnlyList<string> Names = [TokenMean, MicroBatchMean];
+}
+
 /// <summary>SFT loss for one optimizer step: the summed NLL of every response token, divided by the number of response
 /// tokens in the whole step. Each micro-batch contributes its own sum over that global count, so the accumulated
-/// gradient equals the full-batch gradient whatever the micro-batch size (never a mean of micro-batch means).</summary>
+/// gradient equals the full-batch gradient whatever the micro-batch size (never a mean of micro-batch means, unless
+/// <see cref="SftLossNormalization.MicroBatchMean"/> asks for that bug).</summary>
 public static class SftLoss
 {
     /// <summary>Runs forward and backward over the examples in micro-batches, accumulating gradients.</summary>
-    /// <returns>The step's loss (mean NLL per response token) and its response-token count.</returns>
+    /// <returns>The step's loss and its response-token count.</returns>
     public static (double loss, long tokens) AccumulateGradients(CausalLM model, IReadOnlyList<int[]> prompts,
-        IReadOnlyList<int[]> responses, int microBatchSize, int padId)
+        IReadOnlyList<int[]> responses, int microBatchSize, int padId, string normalization = SftLossNormalization.TokenMean)
     {
+        var microBatches = (prompts.Count + microBatchSize - 1) / microBatchSize;
         long totalTokens = responses.Sum(r => (long)r.Length);
         if (totalTokens == 0) return (0, 0);
         double loss = 0;
@@ -23,7 +38,10 @@ public static class SftLoss
             int count = Math.Min(microBatchSize, prompts.Count - start);
             using var batch = SequenceBatch.Build(prompts.Skip(start).Take(count).ToList(), responses.Skip(start).Take(count).ToList(), padId, device);
             var (logp, _) = TokenLogProbs.Compute(model, batch.Tokens);
-            var microLoss = -(logp * batch.ResponseMask).sum() / totalTokens;
+            var divisor = normalization == SftLossNormalization.MicroBatchMean
+                ? responses.Skip(start).Take(count).Sum(r => (double)r.Length) * microBatches
+                : totalTokens;
+            var microLoss = -(logp * batch.ResponseMask).sum() / divisor;
             var value = microLoss.item<float>();
             loss += value;
             if (double.IsFinite(value)) microLoss.backward();

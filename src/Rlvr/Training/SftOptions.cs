@@ -14,4 +14,5 @@ public sealed record SftOptions
     public int EvalLimit { get; init; } = 200;
     public int SaveEvery { get; init; }
     public int Seed { get; init; } = 1;
+    public string LossNormalization { get; init; } = SftLossNormalization.TokenMean;
 }

@@ -17,12 +17,15 @@ public static class SftSettings
     public static readonly Setting<double> MinLrRatio = Settings.Number("min-lr-ratio", "cosine decay floor as a fraction of --lr; 1 keeps it constant", 0.1, min: 0, max: 1);
     public static readonly Setting<double> WeightDecay = Settings.Number("weight-decay", "AdamW weight decay (matrices only)", 0.1, min: 0);
     public static readonly Setting<double> GradClip = Settings.Number("grad-clip", "gradient-norm clip (0: off)", 1.0, min: 0);
+    public static readonly Setting<string> LossNormalization = Settings.Choice("sft-loss-normalization",
+        "token-mean: NLL summed over the step's response tokens / their count (correct for any micro-batch size); " +
+        "micro-batch-mean: the mean of micro-batch means, reproducing a known gradient-accumulation bug", SftLossNormalization.TokenMean, SftLossNormalization.Names);
     public static readonly Setting<int> EvalEvery = Settings.Int("eval-every", "greedy held-out evaluation every N steps (0: never)", 250, min: 0);
 
     public static readonly CommandSpec Command = new("sft",
     [
         Init, RunSettings.Task, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
-        Steps, PromptsPerStep, MicroBatchPrompts, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
+        Steps, PromptsPerStep, MicroBatchPrompts, LossNormalization, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
         EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
     ]);
 
@@ -34,7 +37,7 @@ public static class SftSettings
         {
             Steps = v.Get(Steps), BatchSize = batch, MicroBatchSize = Math.Min(v.Nullable(MicroBatchPrompts) ?? batch, batch), Lr = v.Get(Lr),
             WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay), GradClip = v.Get(GradClip),
-            EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), Seed = v.Get(RunSettings.Seed),
+            LossNormalization = v.Get(LossNormalization), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -46,7 +46,7 @@ public static class SftTrainer
             var batch = order.Next(o.BatchSize);
             optimizer.zero_grad();
             var (stepLoss, stepTokens) = SftLoss.AccumulateGradients(model, batch.Select(i => prompts[i]).ToList(),
-                batch.Select(i => responses[i]).ToList(), o.MicroBatchSize, tokenizer.PadId);
+                batch.Select(i => responses[i]).ToList(), o.MicroBatchSize, tokenizer.PadId, o.LossNormalization);
             double gradNorm = double.NaN;
             bool skip = !double.IsFinite(stepLoss);
             if (skip) optimizer.zero_grad();

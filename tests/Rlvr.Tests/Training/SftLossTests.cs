@@ -54,6 +54,12 @@ public class SftLossTests
         }
         using var meanOfMeans = GradientTestKit.FlatGrad(model);
         Assert.True(GradientTestKit.RelativeError(meanOfMeans, correct) > 1e-2);
+
+        // The option that reproduces the bug computes exactly this.
+        model.zero_grad();
+        SftLoss.AccumulateGradients(model, prompts, responses, micro, Pad, SftLossNormalization.MicroBatchMean);
+        using var option = GradientTestKit.FlatGrad(model);
+        Assert.True(GradientTestKit.RelativeError(option, meanOfMeans) <= 1e-5);
     }
 
     [Fact]
