@@ -16,15 +16,17 @@ public static class SftCommand
         var cli = new SpecCommandLine(cmd, SftSettings.Command);
         cmd.SetAction(r => Common.Guard(() =>
         {
-            Print(Run(cli.Inputs(r)));
-            return 0;
+            using var signals = ShutdownSignals.Listen();
+            Print(Run(cli.Inputs(r), signals.Token));
+            return signals.ExitCode;
         }));
         return cmd;
     }
 
-    public static JsonObject Run(IReadOnlyList<SettingInput> inputs)
+    public static JsonObject Run(IReadOnlyList<SettingInput> inputs, CancellationToken stop = default)
     {
         var prepared = RunPreparation.Prepare(SftSettings.Command, inputs, SftSettings.Init);
+        if (FinishedSummary(prepared) is { } finished) return finished;
         var spec = prepared.Spec;
         var options = SftSettings.Options(spec);
         var device = Common.ResolveDevice(spec.Get(RunSettings.Device), spec.Get(RunSettings.Threads));
@@ -35,7 +37,9 @@ public static class SftCommand
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(new Dictionary<string, object?> { [SftSettings.MicroBatchPrompts.Key] = options.MicroBatchSize }));
-        var result = ProgressUi.Run(progress => SftTrainer.Run(model, tokenizer, task, options, run, progress));
+        var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
+        var result = ProgressUi.Run(progress => SftTrainer.Run(model, tokenizer, task, options, run, progress, resumeFrom, stop));
+        if (result.Interrupted) return Interrupted(run);
         var summary = new JsonObject
         {
             ["task"] = task.Name, ["init"] = init, ["parameters"] = model.ParameterCount, ["steps"] = options.Steps,
@@ -46,6 +50,20 @@ public static class SftCommand
         run.WriteSummary(summary);
         return summary;
     }
+
+    /// <summary>A resumed run that has already finished: its summary, and nothing to do.</summary>
+    public static JsonObject? FinishedSummary(PreparedRun prepared)
+    {
+        if (!prepared.Resume || !prepared.Run.IsFinished || !File.Exists(prepared.Run.SummaryPath)) return null;
+        AnsiConsole.MarkupLine(Markup.Escape($"{prepared.Run.Root} has finished; nothing to resume"));
+        return JsonNode.Parse(File.ReadAllText(prepared.Run.SummaryPath))!.AsObject();
+    }
+
+    /// <summary>What an interrupted run reports: where it stopped, and how to continue.</summary>
+    public static JsonObject Interrupted(RunDirectory run) => new()
+    {
+        ["interrupted"] = true, ["checkpoint"] = run.LatestCheckpoint(), ["resume"] = $"add --resume to the same command (--out {run.Root})",
+    };
 
     public static void Print(JsonObject summary)
     {

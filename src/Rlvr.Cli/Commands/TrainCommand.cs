@@ -17,16 +17,19 @@ public static class TrainCommand
         var cli = new SpecCommandLine(cmd, RlSettings.Command);
         cmd.SetAction(r => Common.Guard(() =>
         {
-            var summary = Run(cli.Inputs(r));
+            using var signals = ShutdownSignals.Listen();
+            var summary = Run(cli.Inputs(r), stop: signals.Token);
             SftCommand.Print(summary);
-            return 0;
+            return signals.ExitCode;
         }));
         return cmd;
     }
 
-    public static JsonObject Run(IReadOnlyList<SettingInput> inputs, ProgressReporter? progress = null)
+    /// <param name="stop">Once set, the run finishes its step, writes a checkpoint and returns (summary "interrupted").</param>
+    public static JsonObject Run(IReadOnlyList<SettingInput> inputs, ProgressReporter? progress = null, CancellationToken stop = default)
     {
         var prepared = RunPreparation.Prepare(RlSettings.Command, inputs, RlSettings.Init);
+        if (SftCommand.FinishedSummary(prepared) is { } finished) return finished;
         var spec = prepared.Spec;
         var options = RlSettings.Options(spec);
         options.Validate();
@@ -53,7 +56,9 @@ public static class TrainCommand
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(decided));
         var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
-        var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p)) : trainer.Run(run, progress);
+        var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
+        var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p, resumeFrom, stop)) : trainer.Run(run, progress, resumeFrom, stop);
+        if (result.Interrupted) return SftCommand.Interrupted(run);
         var n = policy.Model.ParameterCount;
         var summary = new JsonObject
         {

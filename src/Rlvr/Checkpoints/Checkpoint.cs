@@ -16,7 +16,9 @@ public static class Checkpoint
     public const string WeightsFile = "model.safetensors";
     public const string StateFile = "trainer_state.json";
 
-    public static void Save(string directory, CausalLM model, ITokenizer tokenizer, JsonObject? trainerState = null)
+    /// <param name="writeExtra">Writes more files into the staging directory (its path is passed) just before it is
+    /// renamed into place, so they appear atomically with the checkpoint.</param>
+    public static void Save(string directory, CausalLM model, ITokenizer tokenizer, JsonObject? trainerState = null, Action<string>? writeExtra = null)
     {
         var target = Path.GetFullPath(directory);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -29,6 +31,7 @@ public static class Checkpoint
             SafeTensors.Save(Path.Combine(staging, WeightsFile), weights, new Dictionary<string, string> { ["format"] = "pt" });
             tokenizer.Save(staging);
             AtomicFile.WriteAllText(Path.Combine(staging, StateFile), (trainerState ?? new JsonObject()).ToJsonString(new() { WriteIndented = true }));
+            writeExtra?.Invoke(staging);
             ReplaceDirectory(staging, target);
         }
         catch
@@ -62,12 +65,23 @@ public static class Checkpoint
         var config = ModelConfig.Load(Path.Combine(directory, ConfigFile));
         var tokenizer = TokenizerFiles.Load(directory);
         var model = new CausalLM(config);
+        LoadWeights(directory, model);
+        if (device is not null && device.type != DeviceType.CPU) model.to(device);
+        var statePath = Path.Combine(directory, StateFile);
+        var state = File.Exists(statePath) ? JsonNode.Parse(File.ReadAllText(statePath))?.AsObject() ?? new JsonObject() : new JsonObject();
+        return new Loaded(model, tokenizer, state);
+    }
+
+    /// <summary>Copies a checkpoint's weights into an existing model of the same config, in place: the parameters keep
+    /// their identity, so an optimizer created for them stays valid.</summary>
+    public static void LoadWeights(string directory, CausalLM model)
+    {
         var weightsPath = Path.Combine(directory, WeightsFile);
         var weights = SafeTensors.Load(weightsPath);
         try
         {
             // Hugging Face files of tied models may still carry lm_head.weight; the embedding is the head here.
-            if (config.TieWordEmbeddings && weights.Remove("lm_head.weight", out var head)) head.Dispose();
+            if (model.Config.TieWordEmbeddings && weights.Remove("lm_head.weight", out var head)) head.Dispose();
             var expected = model.state_dict().Keys.ToHashSet();
             var missing = expected.Except(weights.Keys).ToList();
             var unexpected = weights.Keys.Except(expected).ToList();
@@ -84,9 +98,5 @@ public static class Checkpoint
         {
             foreach (var t in weights.Values) t.Dispose();
         }
-        if (device is not null && device.type != DeviceType.CPU) model.to(device);
-        var statePath = Path.Combine(directory, StateFile);
-        var state = File.Exists(statePath) ? JsonNode.Parse(File.ReadAllText(statePath))?.AsObject() ?? new JsonObject() : new JsonObject();
-        return new Loaded(model, tokenizer, state);
     }
 }

@@ -1,8 +1,10 @@
+using Rlvr.Checkpoints;
+
 namespace Rlvr.Data;
 
 /// <summary>SplitMix64: a tiny PRNG whose output is fixed forever, unlike System.Random, so a seed names the same
 /// problems on every .NET version and machine.</summary>
-public sealed class DeterministicRandom
+public sealed class DeterministicRandom : IStateful
 {
     private ulong _state;
 
@@ -40,4 +42,8 @@ public sealed class DeterministicRandom
     public T Pick<T>(IReadOnlyList<T> items) => items[Next(0, items.Count - 1)];
 
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    public void SaveState(StateBag state) => state.Set("state", _state);
+
+    public void LoadState(StateBag state) => _state = state.Get<ulong>("state");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rlvr.IO;
 
 namespace Rlvr.Training;
 
@@ -9,9 +10,13 @@ public sealed class MetricsLog : IDisposable
 {
     readonly StreamWriter writer;
 
+    /// <summary>Rows in the file: those found when appending, plus those written since.</summary>
+    public int Rows { get; private set; }
+
     public MetricsLog(string path, bool append = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Rows = append && File.Exists(path) ? Lines(path).Count() : 0;
         writer = new StreamWriter(path, append) { AutoFlush = true, NewLine = "\n" };
     }
 
@@ -20,7 +25,19 @@ public sealed class MetricsLog : IDisposable
         var obj = new JsonObject();
         foreach (var (k, v) in metrics) obj[k] = ToNode(v);
         writer.WriteLine(obj.ToJsonString());
+        Rows++;
     }
+
+    /// <summary>Cuts the file back to its first `rows` rows, atomically: the rows after a checkpoint (and a line a
+    /// crash left half-written) go, so a resumed run appends exactly where the checkpoint was taken.</summary>
+    public static void Truncate(string path, int rows)
+    {
+        var kept = File.Exists(path) ? Lines(path).Take(rows).ToList() : [];
+        if (kept.Count < rows) throw new InvalidDataException($"{path}: has {kept.Count} rows, the checkpoint expects at least {rows}");
+        AtomicFile.WriteAllLines(path, kept);
+    }
+
+    static IEnumerable<string> Lines(string path) => File.ReadLines(path).Where(l => l.Length > 0);
 
     static JsonNode? ToNode(object? v) => v switch
     {
@@ -33,5 +50,5 @@ public sealed class MetricsLog : IDisposable
     public void Dispose() => writer.Dispose();
 
     public static List<JsonObject> Read(string path) =>
-        File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Lines(path).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
 }

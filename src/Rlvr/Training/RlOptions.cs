@@ -33,6 +33,9 @@ public sealed record RlOptions
     public int SaveEvery { get; init; }
     public int Seed { get; init; } = 1;
 
+    /// <summary>Keep only the newest K step-N/ checkpoints (0 keeps all); final/ is always kept.</summary>
+    public int KeepLast { get; init; }
+
     public int MiniPrompts => MiniBatchPrompts ?? PromptsPerStep;
     public int MicroPrompts => Math.Min(MicroBatchPrompts ?? MiniPrompts, MiniPrompts);
 
@@ -45,5 +48,6 @@ public sealed record RlOptions
         Require(MicroPrompts > 0 && MiniPrompts % MicroPrompts == 0, "--micro-batch-prompts must divide --mini-batch-prompts");
         Require(PpoEpochs >= 1, "--ppo-epochs must be at least 1");
         Require(Temperature > 0, "--temperature must be positive for RL rollouts");
+        Require(KeepLast >= 0, "--keep-last must not be negative");
     }
 }

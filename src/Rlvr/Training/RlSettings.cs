@@ -66,7 +66,7 @@ public static class RlSettings
             Rewards = new RewardOptions(v.Get(FormatReward), v.Get(OverlongBuffer), v.Get(OverlongPenalty)),
             DynamicSampling = v.Get(DynamicSampling), UseSamplerLogProbs = v.Get(UseSamplerLogProbs),
             EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), EvalSamples = v.Get(EvalSamples),
-            SaveEvery = v.Get(RunSettings.SaveEvery), Seed = v.Get(RunSettings.Seed),
+            SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -12,7 +12,9 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Training;
 
-public sealed record RlResult(double? FinalEvalAccuracy, double? PeakEvalAccuracy, int Rollouts, double BackwardPasses, long RolloutTokens, double Seconds);
+/// <param name="Interrupted">A stop was requested: the run ended early with a resumable checkpoint at its last step.</param>
+public sealed record RlResult(double? FinalEvalAccuracy, double? PeakEvalAccuracy, int Rollouts, double BackwardPasses, long RolloutTokens,
+    double Seconds, bool Interrupted = false);
 
 /// <summary>RL from verifiable rewards, one outer step at a time: rollout -> reward -> advantage -> update rule ->
 /// metrics / eval / checkpoint.</summary>
@@ -25,6 +27,8 @@ public sealed class RlTrainer
     readonly RlOptions o;
     readonly IUpdateRule rule;
 
+    /// <param name="reference">The KL reference: the policy's initial weights. On resume pass the original init again,
+    /// never the checkpoint being resumed (which holds the trained policy).</param>
     public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null)
     {
         options.Validate();
@@ -32,7 +36,13 @@ public sealed class RlTrainer
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
     }
 
-    public RlResult Run(RunDirectory run, ProgressReporter? progress = null)
+    /// <param name="resumeFrom">A step-N/ checkpoint of this run (see <see cref="RunDirectory.LatestCheckpoint"/>):
+    /// the model's weights and every stateful part are restored from it, metrics.jsonl is cut back to that step, and
+    /// the run continues with the next step, exactly as if it had never stopped. The model must be built as for a
+    /// fresh run (same config); its weights are overwritten.</param>
+    /// <param name="stop">Checked after each step: once set, the step finishes, a resumable checkpoint is written at it
+    /// and the result is marked interrupted.</param>
+    public RlResult Run(RunDirectory run, ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
     {
         var parameters = model.parameters().ToList();
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
@@ -43,30 +53,41 @@ public sealed class RlTrainer
         var objective = o.Objective with { ConstantLength = maxNew };
         var evalProblems = task.Test.Take(o.EvalLimit).ToList();
 
-        using var metrics = new MetricsLog(run.MetricsPath);
-        var clock = Stopwatch.StartNew();
-        int rollouts = 0;
-        double backwardPasses = 0;
-        long rolloutTokens = 0;
-        double? lastEval = null, peakEval = null;
-
-        if (o.EvalEvery > 0 && evalProblems.Count > 0)
+        var totals = new RunCounters();
+        var parts = new List<(string, IStateful)>
         {
-            var initial = Evaluate(evalProblems, maxNew, 0);
-            initial["time_s"] = clock.Elapsed.TotalSeconds;
-            metrics.Write(initial);
-            lastEval = peakEval = (double)initial["eval_accuracy"]!;
+            ("counters", totals), ("optimizer", new AdamWState(optimizer, model)), ("batch_order", order), ("torch_random", new TorchRandomState()),
+        };
+        if (rule is IStateful ruleState) parts.Add(("update", ruleState));
+        var checkpoints = new RunCheckpoints(run, model, tokenizer, Identity(), parts, o.KeepLast);
+        if (resumeFrom is not null)
+        {
+            checkpoints.Resume(resumeFrom);
+            if (totals.Step >= o.Steps) throw new ArgumentException($"{resumeFrom}: checkpoint is at step {totals.Step}, the run has only {o.Steps} steps");
+            MetricsLog.Truncate(run.MetricsPath, totals.MetricsRows);
         }
 
-        for (int step = 1; step <= o.Steps; step++)
+        using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
+        var clock = Stopwatch.StartNew();
+        double Elapsed() => totals.Seconds + clock.Elapsed.TotalSeconds;
+
+        if (resumeFrom is null && o.EvalEvery > 0 && evalProblems.Count > 0)
+        {
+            var initial = Evaluate(evalProblems, maxNew, 0);
+            initial["time_s"] = Elapsed();
+            metrics.Write(initial);
+            totals.LastEval = totals.PeakEval = (double)initial["eval_accuracy"]!;
+        }
+
+        for (int step = totals.Step + 1; step <= o.Steps; step++)
         {
             var lr = schedule.At(step);
             Optimization.SetLearningRate(optimizer, lr);
 
             var rolloutClock = Stopwatch.StartNew();
             var (batch, sampled, dropped) = CollectRollouts(order, sampling, step);
-            rollouts += sampled;
-            rolloutTokens += batch.Responses.Sum(r => (long)r.Length);
+            totals.Rollouts += sampled;
+            totals.Tokens += batch.Responses.Sum(r => (long)r.Length);
             var advantages = Advantages.Compute(o.Advantage, batch.Rewards, o.GroupSize);
             using var policyBatch = BuildPolicyBatch(batch, advantages);
             var timeRollout = rolloutClock.Elapsed.TotalSeconds;
@@ -84,26 +105,33 @@ public sealed class RlTrainer
                 },
             };
             var update = rule.Apply(context, step);
-            backwardPasses += update.BackwardPasses;
+            totals.BackwardPasses += update.BackwardPasses;
             var timeUpdate = updateClock.Elapsed.TotalSeconds;
 
-            var row = StepMetrics(step, lr, batch, update, rollouts, backwardPasses, timeRollout, timeUpdate);
+            var row = StepMetrics(step, lr, batch, update, totals.Rollouts, totals.BackwardPasses, timeRollout, timeUpdate);
             if (o.DynamicSampling) row["frac_dropped_groups"] = dropped;
             if (o.EvalEvery > 0 && evalProblems.Count > 0 && (step % o.EvalEvery == 0 || step == o.Steps))
             {
                 foreach (var (k, v) in Evaluate(evalProblems, maxNew, step)) if (k != "step") row[k] = v;
-                lastEval = (double)row["eval_accuracy"]!;
-                peakEval = Math.Max(peakEval ?? 0, lastEval.Value);
+                totals.LastEval = (double)row["eval_accuracy"]!;
+                totals.PeakEval = Math.Max(totals.PeakEval ?? 0, totals.LastEval.Value);
             }
-            row["time_s"] = clock.Elapsed.TotalSeconds;
+            row["time_s"] = Elapsed();
             metrics.Write(row);
-            if (o.SaveEvery > 0 && step % o.SaveEvery == 0 && step != o.Steps)
-                Checkpoint.Save(run.CheckpointAt(step), model, tokenizer, State(step, rollouts));
+            (totals.Step, totals.Seconds, totals.MetricsRows) = (step, Elapsed(), metrics.Rows);
             progress?.Invoke("rl", step, o.Steps);
+            if (step == o.Steps) break;
+            bool interrupt = stop.IsCancellationRequested;
+            if (interrupt || (o.SaveEvery > 0 && step % o.SaveEvery == 0))
+                checkpoints.Save(run.CheckpointAt(step), State(step, totals.Rollouts));
+            if (interrupt) return Result(totals, interrupted: true);
         }
-        Checkpoint.Save(run.FinalCheckpoint, model, tokenizer, State(o.Steps, rollouts));
-        return new RlResult(lastEval, peakEval, rollouts, backwardPasses, rolloutTokens, clock.Elapsed.TotalSeconds);
+        checkpoints.Save(run.FinalCheckpoint, State(o.Steps, totals.Rollouts));
+        return Result(totals, interrupted: false);
     }
+
+    static RlResult Result(RunCounters t, bool interrupted) =>
+        new(t.LastEval, t.PeakEval, t.Rollouts, t.BackwardPasses, t.Tokens, t.Seconds, interrupted);
 
     /// <summary>P groups of G responses. With dynamic sampling, groups whose rewards are all equal are dropped and
     /// more prompts drawn, up to MaxSamplingRounds rounds; a batch still short is topped up with dropped groups.</summary>
@@ -224,6 +252,13 @@ public sealed class RlTrainer
         return row;
     }
 
-    JsonObject State(int step, int rollouts) =>
-        new() { ["stage"] = "rl", ["task"] = task.Name, ["step"] = step, ["rollouts"] = rollouts, ["update"] = rule.Name };
+    JsonObject Identity() => new() { ["stage"] = "rl", ["task"] = task.Name, ["update"] = rule.Name };
+
+    JsonObject State(int step, int rollouts)
+    {
+        var state = Identity();
+        state["step"] = step;
+        state["rollouts"] = rollouts;
+        return state;
+    }
 }

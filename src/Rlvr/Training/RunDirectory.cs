@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rlvr.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,7 +6,8 @@ using Rlvr.Checkpoints;
 
 namespace Rlvr.Training;
 
-/// <summary>Layout of a run: config.json (all effective settings), metrics.jsonl, final/ (checkpoint), summary.json.</summary>
+/// <summary>Layout of a run: config.json (all effective settings), metrics.jsonl, step-N/ (checkpoints along the way,
+/// resumable once their run state is in place), final/ (checkpoint of a finished run), summary.json.</summary>
 public sealed record RunDirectory(string Root)
 {
     public string ConfigPath => Path.Combine(Root, "config.json");
@@ -13,6 +15,30 @@ public sealed record RunDirectory(string Root)
     public string SummaryPath => Path.Combine(Root, "summary.json");
     public string FinalCheckpoint => Path.Combine(Root, "final");
     public string CheckpointAt(int step) => Path.Combine(Root, $"step-{step}");
+
+    /// <summary>A finished run has final/ (it is renamed into place whole, so existing means complete).</summary>
+    public bool IsFinished => Directory.Exists(FinalCheckpoint);
+
+    /// <summary>The newest step-N/ a run can resume from, or null. Staging directories (step-N.tmp-…) and checkpoints
+    /// without run state never qualify.</summary>
+    public string? LatestCheckpoint() => ResumableCheckpoints().LastOrDefault().path;
+
+    /// <summary>Deletes step-N/ directories older than the newest `keepLast` resumable ones (0 keeps all); final/ is
+    /// never touched.</summary>
+    public void PruneCheckpoints(int keepLast)
+    {
+        var kept = ResumableCheckpoints().TakeLast(keepLast).ToList();
+        if (keepLast <= 0 || kept.Count < keepLast) return;
+        foreach (var (step, path) in StepCheckpoints())
+            if (step < kept[0].step) Directory.Delete(path, recursive: true);
+    }
+
+    IEnumerable<(int step, string path)> ResumableCheckpoints() => StepCheckpoints().Where(c => RunState.IsComplete(c.path));
+
+    IEnumerable<(int step, string path)> StepCheckpoints() => !Directory.Exists(Root) ? [] :
+        Directory.EnumerateDirectories(Root, "step-*")
+            .Select(path => (ok: int.TryParse(Path.GetFileName(path)["step-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var step), step, path))
+            .Where(c => c.ok).Select(c => (c.step, c.path)).OrderBy(c => c.step);
 
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -15,4 +15,7 @@ public sealed record SftOptions
     public int SaveEvery { get; init; }
     public int Seed { get; init; } = 1;
     public string LossNormalization { get; init; } = SftLossNormalization.TokenMean;
+
+    /// <summary>Keep only the newest K step-N/ checkpoints (0 keeps all); final/ is always kept.</summary>
+    public int KeepLast { get; init; }
 }

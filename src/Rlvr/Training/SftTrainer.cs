@@ -10,15 +10,21 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Training;
 
-public sealed record SftResult(double FinalLoss, double? EvalAccuracy, long Tokens, double Seconds, int SkippedSteps);
+/// <param name="Interrupted">A stop was requested: the run ended early with a resumable checkpoint at its last step.</param>
+public sealed record SftResult(double FinalLoss, double? EvalAccuracy, long Tokens, double Seconds, int SkippedSteps, bool Interrupted = false);
 
 /// <summary>Supervised fine-tuning on a task's demonstrations: one optimizer step per batch, gradient accumulation over
 /// micro-batches with the step-level token normalization of <see cref="SftLoss"/>.</summary>
 public static class SftTrainer
 {
+    /// <param name="resumeFrom">A step-N/ checkpoint of this run: weights and state are restored from it, metrics.jsonl
+    /// is cut back to that step, and training continues with the next step (see <see cref="RlTrainer.Run"/>).</param>
+    /// <param name="stop">Checked after each step: once set, a resumable checkpoint is written at that step and the
+    /// result is marked interrupted.</param>
     public static SftResult Run(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, SftOptions o, RunDirectory run,
-        ProgressReporter? progress = null)
+        ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
     {
+        if (o.KeepLast < 0) throw new ArgumentException("--keep-last must not be negative");
         var examples = task.Train.Where(p => p.Demonstration != null).ToList();
         if (examples.Count == 0) throw new InvalidOperationException($"task '{task.Name}' has no demonstrations (a \"response\" field) to train on");
         var prompts = examples.Select(p => tokenizer.EncodePrompt(p.Prompt)).ToArray();
@@ -31,14 +37,22 @@ public static class SftTrainer
         var evalProblems = task.Test.Take(o.EvalLimit).ToList();
         var maxNew = TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
 
-        using var metrics = new MetricsLog(run.MetricsPath);
+        var totals = new RunCounters();
+        var identity = new JsonObject { ["stage"] = "sft", ["task"] = task.Name };
+        var checkpoints = new RunCheckpoints(run, model, tokenizer, identity,
+            [("counters", totals), ("optimizer", new AdamWState(optimizer, model)), ("batch_order", order), ("torch_random", new TorchRandomState())],
+            o.KeepLast);
+        if (resumeFrom is not null)
+        {
+            checkpoints.Resume(resumeFrom);
+            if (totals.Step >= o.Steps) throw new ArgumentException($"{resumeFrom}: checkpoint is at step {totals.Step}, the run has only {o.Steps} steps");
+            MetricsLog.Truncate(run.MetricsPath, totals.MetricsRows);
+        }
+
+        using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
         var clock = Stopwatch.StartNew();
-        long tokens = 0;
-        int skipped = 0;
-        double loss = double.NaN;
-        double? evalAccuracy = null;
         model.train();
-        for (int step = 1; step <= o.Steps; step++)
+        for (int step = totals.Step + 1; step <= o.Steps; step++)
         {
             using var scope = NewDisposeScope();
             var lr = schedule.At(step);
@@ -51,30 +65,36 @@ public static class SftTrainer
             bool skip = !double.IsFinite(stepLoss);
             if (skip) optimizer.zero_grad();
             else (gradNorm, skip) = Optimization.ClipAndStep(optimizer, parameters, o.GradClip);
-            if (skip) skipped++;
-            else loss = stepLoss;
-            tokens += stepTokens;
+            if (skip) totals.SkippedSteps++;
+            else totals.LastLoss = stepLoss;
+            totals.Tokens += stepTokens;
 
             var row = new Dictionary<string, object?>
             {
-                ["step"] = step, ["loss"] = stepLoss, ["lr"] = lr, ["grad_norm"] = gradNorm, ["tokens"] = tokens,
+                ["step"] = step, ["loss"] = stepLoss, ["lr"] = lr, ["grad_norm"] = gradNorm, ["tokens"] = totals.Tokens,
             };
             if (skip) row["skipped"] = true;
             if (o.EvalEvery > 0 && (step % o.EvalEvery == 0 || step == o.Steps) && evalProblems.Count > 0)
             {
                 var eval = TaskEvaluator.Evaluate(model, tokenizer, task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
-                evalAccuracy = eval.Accuracy;
+                totals.LastEval = eval.Accuracy;
                 row["eval_accuracy"] = eval.Accuracy;
             }
-            row["time_s"] = clock.Elapsed.TotalSeconds;
+            row["time_s"] = totals.Seconds + clock.Elapsed.TotalSeconds;
             metrics.Write(row);
-            if (o.SaveEvery > 0 && step % o.SaveEvery == 0 && step != o.Steps)
-                Checkpoint.Save(run.CheckpointAt(step), model, tokenizer, State(task, step, tokens));
+            (totals.Step, totals.Seconds, totals.MetricsRows) = (step, (double)row["time_s"]!, metrics.Rows);
             progress?.Invoke("sft", step, o.Steps);
+            if (step == o.Steps) break;
+            bool interrupt = stop.IsCancellationRequested;
+            if (interrupt || (o.SaveEvery > 0 && step % o.SaveEvery == 0))
+                checkpoints.Save(run.CheckpointAt(step), State(task, step, totals.Tokens));
+            if (interrupt) return Result(totals, interrupted: true);
         }
-        Checkpoint.Save(run.FinalCheckpoint, model, tokenizer, State(task, o.Steps, tokens));
-        return new SftResult(loss, evalAccuracy, tokens, clock.Elapsed.TotalSeconds, skipped);
+        checkpoints.Save(run.FinalCheckpoint, State(task, o.Steps, totals.Tokens));
+        return Result(totals, interrupted: false);
     }
+
+    static SftResult Result(RunCounters t, bool interrupted) => new(t.LastLoss, t.LastEval, t.Tokens, t.Seconds, t.SkippedSteps, interrupted);
 
     static JsonObject State(IVerifiableTask task, int step, long tokens) =>
         new() { ["stage"] = "sft", ["task"] = task.Name, ["step"] = step, ["tokens"] = tokens };

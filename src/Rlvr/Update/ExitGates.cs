@@ -1,7 +1,9 @@
+using Rlvr.Checkpoints;
+
 namespace Rlvr.Update;
 
 /// <summary>A permanent switch from a seed rule back to single passes, driven by a z-score of a monitored signal.</summary>
-public interface IExitGate
+public interface IExitGate : IStateful
 {
     /// <summary>Feeds one observation; returns its z-score (null while there is no reference yet) and whether the
     /// gate trips on it.</summary>
@@ -21,6 +23,17 @@ public sealed class EntropyWindowGate(int window, double tau, bool twoSided) : I
         if (values.Count < window) return (null, false);
         var z = ZScore(value, values);
         return (z, twoSided ? Math.Abs(z) >= tau : z >= tau);
+    }
+
+    public void SaveState(StateBag state) => state.Set("values", values.ToArray());
+
+    public void LoadState(StateBag state) => Refill(values, state.Get<double[]>("values"), window, state, "values");
+
+    internal static void Refill(Queue<double> queue, double[] saved, int window, StateBag state, string key)
+    {
+        if (saved.Length > window) throw state.Invalid(key, $"holds {saved.Length} values, more than the window of {window}");
+        queue.Clear();
+        foreach (var v in saved) queue.Enqueue(v);
     }
 
     public static double ZScore(double value, IEnumerable<double> reference)
@@ -45,6 +58,10 @@ public sealed class PrecedingWindowGate(int window, double tau) : IExitGate
         while (previous.Count > window) previous.Dequeue();
         return (z, z >= tau);
     }
+
+    public void SaveState(StateBag state) => state.Set("previous", previous.ToArray());
+
+    public void LoadState(StateBag state) => EntropyWindowGate.Refill(previous, state.Get<double[]>("previous"), window, state, "previous");
 }
 
 /// <summary>GXPO's paper-era gate: exponential moving mean and deviation starting at mu = sigma = 1;
@@ -61,4 +78,12 @@ public sealed class EmaGate(double omega, double tau) : IExitGate
         mu = (1 - omega) * mu + omega * value;
         return (z, Math.Abs(z) >= tau);
     }
+
+    public void SaveState(StateBag state)
+    {
+        state.Set("mu", mu);
+        state.Set("sigma", sigma);
+    }
+
+    public void LoadState(StateBag state) => (mu, sigma) = (state.Get<double>("mu"), state.Get<double>("sigma"));
 }

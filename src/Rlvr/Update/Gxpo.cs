@@ -1,4 +1,5 @@
 using Rlvr.Spec;
+using Rlvr.Checkpoints;
 using Rlvr.Training;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed record GxpoOptions(int K = 5, double Alpha = 0.5, double Delta = 1
 /// recording the raw gradients g0, g1; a per-coordinate geometric scale q from their ratio; the virtual K-step point
 /// theta~ = theta0 + alpha·q ⊙ (theta2 - theta0); and one corrective step from there. Three gradient passes per
 /// mini-batch, whatever K. A z-score gate on the corrective gradient's norm falls back to single passes for good.</summary>
-public sealed class Gxpo : IUpdateRule
+public sealed class Gxpo : IUpdateRule, IStateful
 {
     readonly GxpoOptions o;
     readonly IExitGate gate;
@@ -42,6 +43,18 @@ public sealed class Gxpo : IUpdateRule
         [K, Alpha, Delta, DeltaActive, Tau, Omega, Gate, Window, OptimizerState],
         v => new Gxpo(new GxpoOptions(v.Get(K), v.Get(Alpha), v.Get(Delta), v.Nullable(DeltaActive) ?? v.Get(Delta), v.Get(Tau), v.Get(Omega),
             v.Get(Gate), v.Get(Window), v.Get(OptimizerState) == "restore")));
+
+    public void SaveState(StateBag state)
+    {
+        state.Set("exit_step", exitStep);
+        gate.SaveState(state.Child("gate"));
+    }
+
+    public void LoadState(StateBag state)
+    {
+        exitStep = state.Get<int?>("exit_step");
+        gate.LoadState(state.Child("gate"));
+    }
 
     public string Name => "gxpo";
 

@@ -1,4 +1,5 @@
 using Rlvr.Spec;
+using Rlvr.Checkpoints;
 
 namespace Rlvr.Update;
 
@@ -8,7 +9,7 @@ public sealed record SfpoOptions(int K = 3, double Alpha = 0.8, int Window = 30,
 /// <summary>Slow-fast policy optimization (seed 000, Algorithm 1): K fast passes from theta0, reposition
 /// theta~ = theta0 + alpha·(thetaK - theta0) (eq. 7), one slow pass from theta~ (eq. 9). The slow pass's entropy
 /// feeds a z-score window; once it trips, every later step is a single pass (alpha = 0, no fast passes).</summary>
-public sealed class Sfpo : IUpdateRule
+public sealed class Sfpo : IUpdateRule, IStateful
 {
     readonly SfpoOptions o;
     readonly IExitGate gate;
@@ -31,6 +32,18 @@ public sealed class Sfpo : IUpdateRule
     public static readonly Component<IUpdateRule> Component = new("sfpo", "slow-fast policy optimization: K fast passes, reposition, one slow pass",
         [K, Alpha, Window, Tau, ExitRule],
         v => new Sfpo(new SfpoOptions(v.Get(K), v.Get(Alpha), v.Get(Window), v.Get(Tau), v.Get(ExitRule) == "abs")));
+
+    public void SaveState(StateBag state)
+    {
+        state.Set("exit_step", exitStep);
+        gate.SaveState(state.Child("gate"));
+    }
+
+    public void LoadState(StateBag state)
+    {
+        exitStep = state.Get<int?>("exit_step");
+        gate.LoadState(state.Child("gate"));
+    }
 
     public string Name => "sfpo";
 

@@ -38,7 +38,7 @@ public class RlTrainerTests
             Rewards = new RewardOptions(FormatCoef: 0.1, OverlongBuffer: 4), Lr = 1e-3,
         };
         var run = new RunDirectory(dir.Path);
-        var result = new RlTrainer(model, tokenizer, task, options, new SinglePass(), reference).Run(run);
+        var result = new RlTrainer(model, tokenizer, task, options, new SinglePass(), reference).Run(run, stop: TestContext.Current.CancellationToken);
         var rows = MetricsLog.Read(run.MetricsPath);
         Assert.Equal(3, rows.Count);
         foreach (var row in rows.Skip(1))
@@ -63,7 +63,7 @@ public class RlTrainerTests
             Steps = 1, PromptsPerStep = 2, GroupSize = 2, MaxNewTokens = 8, EvalEvery = 0, DynamicSampling = true, MaxSamplingRounds = 3,
         };
         var run = new RunDirectory(dir.Path);
-        var result = new RlTrainer(model, tokenizer, task, options, new SinglePass()).Run(run);
+        var result = new RlTrainer(model, tokenizer, task, options, new SinglePass()).Run(run, stop: TestContext.Current.CancellationToken);
         var row = MetricsLog.Read(run.MetricsPath).Single();
         Assert.Equal(1.0, row["frac_dropped_groups"]!.GetValue<double>());
         Assert.Equal(12, result.Rollouts); // three rounds of 2 prompts x 2 responses

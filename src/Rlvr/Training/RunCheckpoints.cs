@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Rlvr.Checkpoints;
+using Rlvr.Model;
+using Rlvr.Tokenization;
+
+namespace Rlvr.Training;
+
+/// <summary>Writes a run's checkpoints with the state of every stateful part (each under its own name) and brings a
+/// run back from one. The identity fields (stage, task, update rule) must match on resume.</summary>
+public sealed class RunCheckpoints(RunDirectory run, CausalLM model, ITokenizer tokenizer, JsonObject identity,
+    IReadOnlyList<(string name, IStateful part)> parts, int keepLast)
+{
+    public void Save(string directory, JsonObject trainerState)
+    {
+        Checkpoint.Save(directory, model, tokenizer, trainerState, staging =>
+        {
+            using var state = new StateBag();
+            state.Values["run"] = identity.DeepClone();
+            foreach (var (name, part) in parts) part.SaveState(state.Child(name));
+            RunState.Save(staging, state);
+        });
+        if (directory != run.FinalCheckpoint) run.PruneCheckpoints(keepLast);
+    }
+
+    /// <summary>Loads the weights and every part's state from a checkpoint of this run.</summary>
+    public void Resume(string directory)
+    {
+        using var state = RunState.Load(directory);
+        var saved = state.Child("run");
+        foreach (var (key, value) in identity)
+        {
+            var found = saved.Get<string?>(key);
+            if (found != value?.GetValue<string>()) throw saved.Invalid(key, $"is '{found}', but this run's is '{value}'");
+        }
+        Checkpoint.LoadWeights(directory, model);
+        foreach (var (name, part) in parts) part.LoadState(state.Child(name));
+    }
+}
