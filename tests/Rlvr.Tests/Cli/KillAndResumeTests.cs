@@ -120,4 +120,38 @@ public class KillAndResumeTests
         Assert.Equal(Metrics(whole), Metrics(cut));
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "final", "model.safetensors")), File.ReadAllBytes(Path.Combine(cut, "final", "model.safetensors")));
     }
+
+    [Fact]
+    public void CompareContinuesAKilledRunFromItsCheckpointInsteadOfRestartingIt()
+    {
+        using var dir = new TempDir();
+        var init = Init(dir);
+        string[] Compare(string outDir) => ["compare", "--methods", "single", "--seed-list", "1", .. Args(init, outDir, [])[1..]];
+        static string RunDir(string outDir) => Path.Combine(outDir, "runs", "single", "seed-1");
+
+        var whole = Path.Combine(dir.Path, "whole");
+        var full = CliProcess.Run(Compare(whole));
+        Assert.True(full.ExitCode == 0, full.Stderr);
+
+        var cut = Path.Combine(dir.Path, "cut");
+        using (var process = CliProcess.Start(Compare(cut)))
+        {
+            var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            while (!process.HasExited && MetricRows(RunDir(cut)) < 4) Thread.Sleep(20);
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            drain.Wait();
+        }
+        var checkpoint = new RunDirectory(RunDir(cut)).LatestCheckpoint();
+        Assert.NotNull(checkpoint);
+        var keptRows = File.ReadAllLines(Path.Combine(RunDir(cut), "metrics.jsonl")).Take(2).ToList();
+
+        var again = CliProcess.Run(Compare(cut));
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(Metrics(RunDir(whole)), Metrics(RunDir(cut)));
+        // Rows written before the kill keep their original time fields: the run continued, it did not start over.
+        Assert.Equal(keptRows, File.ReadAllLines(Path.Combine(RunDir(cut), "metrics.jsonl")).Take(2));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(RunDir(whole), "final", "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(RunDir(cut), "final", "model.safetensors")));
+    }
 }
