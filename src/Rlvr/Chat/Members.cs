@@ -35,15 +35,18 @@ internal static class Members
                 return key is string s && dict.TryGetValue(s, out var value) ? value : Undefined.Member(target, PyValues.Str(key));
             case IList<object?> list when key is long or bool:
                 var index = Normalise(PyValues.ToLong(key), list.Count);
-                return index is { } i ? list[i] : Undefined.Member(target, PyValues.Str(key));
+                return index is { } i ? list[i] : NoElement(target, key);
             case string text when key is long or bool:
                 var points = PyText.CodePoints(text);
                 var at = Normalise(PyValues.ToLong(key), points.Count);
-                return at is { } j ? points[j] : Undefined.Member(target, PyValues.Str(key));
+                return at is { } j ? points[j] : NoElement(target, key);
             default:
                 return key is string name ? Attribute(target, name) : Undefined.Member(target, PyValues.Str(key));
         }
     }
+
+    private static Undefined NoElement(object target, object? key) =>
+        new($"'{PyValues.TypeName(target)} object' has no element {PyValues.Repr(key)}");
 
     private static int? Normalise(long index, int count)
     {
