@@ -5,19 +5,24 @@ using Rlvr.IO;
 namespace Rlvr.Training;
 
 /// <summary>Appends one JSON object per line to metrics.jsonl, flushed at each line so a crash loses at most the
-/// line being written.</summary>
+/// line being written. Each row also goes to a TensorBoard event file beside it (<see cref="TensorBoardLog"/>),
+/// rebuilt from the rows already in the file when appending.</summary>
 public sealed class MetricsLog : IDisposable
 {
     readonly StreamWriter writer;
+    readonly TensorBoardLog events;
 
     /// <summary>Rows in the file: those found when appending, plus those written since.</summary>
     public int Rows { get; private set; }
 
     public MetricsLog(string path, bool append = false)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        Rows = append && File.Exists(path) ? Lines(path).Count() : 0;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var kept = append && File.Exists(path) ? Read(path) : [];
+        Rows = kept.Count;
         writer = new StreamWriter(path, append) { AutoFlush = true, NewLine = "\n" };
+        events = new TensorBoardLog(directory, kept);
     }
 
     public void Write(IReadOnlyDictionary<string, object?> metrics)
@@ -26,6 +31,7 @@ public sealed class MetricsLog : IDisposable
         foreach (var (k, v) in metrics) obj[k] = ToNode(v);
         writer.WriteLine(obj.ToJsonString());
         Rows++;
+        events.Write(obj);
     }
 
     /// <summary>Cuts the file back to its first `rows` rows, atomically: the rows after a checkpoint (and a line a
