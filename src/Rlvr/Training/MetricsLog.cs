@@ -57,4 +57,33 @@ public sealed class MetricsLog : IDisposable
 
     public static List<JsonObject> Read(string path) =>
         Lines(path).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+    /// <summary>Reads metrics.jsonl, naming the file and line of a row that is not a JSON object. A last line without
+    /// its newline is a row still being written (or cut by a kill) and is left out, so a live or killed run plots.</summary>
+    public static List<JsonObject> ReadLive(string path)
+    {
+        var text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        var rows = new List<JsonObject>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            bool unfinished = i == lines.Length - 1;
+            try
+            {
+                rows.Add(JsonNode.Parse(lines[i]) as JsonObject ?? throw new JsonException("not a JSON object"));
+            }
+            catch (JsonException e) when (!unfinished)
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: {e.Message}");
+            }
+            catch (JsonException) { }
+        }
+        return rows;
+    }
+
+    /// <summary>A finite number, or null (absent, null, a boolean, a string such as the "NaN" written for a non-finite
+    /// value).</summary>
+    public static double? Number(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.Deserialize<double>() is var d && double.IsFinite(d) ? d : null;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch.utils;
 
@@ -22,7 +21,7 @@ public sealed class TensorBoardLog
         foreach (var old in Directory.EnumerateFiles(directory, FilePrefix + "*")) File.Delete(old);
         writer = tensorboard.SummaryWriter(directory);
         var kept = rows.ToList();
-        start = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)(kept.Select(r => Number(r["time_s"])).LastOrDefault(t => t is not null) ?? 0);
+        start = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)(kept.Select(r => MetricsLog.Number(r["time_s"])).LastOrDefault(t => t is not null) ?? 0);
         foreach (var row in kept) Write(row);
     }
 
@@ -31,13 +30,10 @@ public sealed class TensorBoardLog
     /// run's start is placed so that its last kept row falls on the resume.</remarks>
     public void Write(JsonObject row)
     {
-        var step = Number(row["step"]) is { } s ? (int)s : 0;
-        var wallTime = start + (long)Math.Round(Number(row["time_s"]) ?? 0);
+        var step = MetricsLog.Number(row["step"]) is { } s ? (int)s : 0;
+        var wallTime = start + (long)Math.Round(MetricsLog.Number(row["time_s"]) ?? 0);
         foreach (var (key, value) in row)
-            if (key != "step" && Number(value) is { } number)
+            if (key != "step" && MetricsLog.Number(value) is { } number)
                 writer.add_scalar(key, (float)number, step, wallTime);
     }
-
-    static double? Number(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
 }

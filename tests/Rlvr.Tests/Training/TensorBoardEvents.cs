@@ -55,7 +55,7 @@ public static class TensorBoardEvents
     /// float at that step, in row order.</summary>
     public static List<ScalarEvent> Expected(IEnumerable<JsonObject> rows) =>
         rows.SelectMany(row => row.Where(kv => kv.Key != "step" && kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-            .Select(kv => new ScalarEvent(row["step"]!.GetValue<long>(), kv.Key, (float)kv.Value!.GetValue<double>()))).ToList();
+            .Select(kv => new ScalarEvent(row["step"]!.Deserialize<long>(), kv.Key, (float)kv.Value!.Deserialize<double>()))).ToList();
 
     public static void AssertMirrorsMetrics(RunDirectory run)
     {
