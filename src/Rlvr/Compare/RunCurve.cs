@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rlvr.Training;
 
 namespace Rlvr.Compare;
 
@@ -36,7 +36,5 @@ public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnl
         return new RunCurve(seed, evals, steps);
     }
 
-    /// <summary>A finite number, or null when the key is absent, null or not finite (MetricsLog writes NaN as a string).</summary>
-    static double? Number(JsonObject row, string key) =>
-        row[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.Deserialize<double>() is var d && double.IsFinite(d) ? d : null;
+    static double? Number(JsonObject row, string key) => MetricsLog.Number(row[key]);
 }

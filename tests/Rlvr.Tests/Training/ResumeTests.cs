@@ -11,7 +11,7 @@ using Rlvr.Update;
 namespace Rlvr.Tests.Training;
 
 /// <summary>A run stopped after step k and resumed from its checkpoint must equal the uninterrupted run: the same
-/// metrics rows (timing aside) and byte-identical final weights.</summary>
+/// metrics rows (timing aside), the same TensorBoard scalars, and byte-identical final weights.</summary>
 public class ResumeTests
 {
     static readonly string[] TimingFields = ["time_s", "time_rollout_s", "time_update_s"];
@@ -22,6 +22,16 @@ public class ResumeTests
         foreach (var f in TimingFields) row.Remove(f);
         return row.ToJsonString();
     }).ToList();
+
+    /// <summary>Both runs' event files mirror their metrics.jsonl, so the scalars agree wherever the rows do.</summary>
+    static void AssertSameEvents(RunDirectory whole, RunDirectory split)
+    {
+        TensorBoardEvents.AssertMirrorsMetrics(whole);
+        TensorBoardEvents.AssertMirrorsMetrics(split);
+        List<ScalarEvent> Untimed(RunDirectory run) =>
+            TensorBoardEvents.ReadScalars(TensorBoardEvents.FileIn(run.Root)).Where(e => !TimingFields.Contains(e.Tag)).ToList();
+        Assert.Equal(Untimed(whole), Untimed(split));
+    }
 
     static byte[] FinalWeights(RunDirectory run) => File.ReadAllBytes(Path.Combine(run.FinalCheckpoint, Checkpoint.WeightsFile));
 
@@ -91,6 +101,7 @@ public class ResumeTests
         var rows = MetricsWithoutTiming(whole);
         Assert.Equal(Steps + 1, rows.Count);
         Assert.Equal(rows, MetricsWithoutTiming(split));
+        AssertSameEvents(whole, split);
         Assert.Equal(FinalWeights(whole), FinalWeights(split));
         Assert.Equal((expected.Rollouts, expected.BackwardPasses, expected.RolloutTokens, expected.FinalEvalAccuracy, expected.PeakEvalAccuracy),
             (resumed.Rollouts, resumed.BackwardPasses, resumed.RolloutTokens, resumed.FinalEvalAccuracy, resumed.PeakEvalAccuracy));
@@ -130,6 +141,7 @@ public class ResumeTests
 
         Assert.Equal(MetricsWithoutTiming(whole), MetricsWithoutTiming(split));
         Assert.Equal(6, MetricsLog.Read(split.MetricsPath).Count);
+        AssertSameEvents(whole, split);
         Assert.Equal(FinalWeights(whole), FinalWeights(split));
         Assert.Equal((expected.FinalLoss, expected.Tokens, expected.EvalAccuracy), (resumed.FinalLoss, resumed.Tokens, resumed.EvalAccuracy));
         // step-4 (SaveEvery) replaced step-3 under KeepLast = 1.
@@ -148,6 +160,7 @@ public class ResumeTests
         File.AppendAllText(split.MetricsPath, "{\"step\":4,\"loss\":1}\n{\"step\":5,\"lo");
         SftSession(split, resumeFrom: split.LatestCheckpoint());
         Assert.Equal(MetricsWithoutTiming(whole), MetricsWithoutTiming(split));
+        AssertSameEvents(whole, split);
     }
 
     [Fact]
