@@ -32,9 +32,12 @@ public static class BenchCommand
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
-            var dev = Common.ResolveDevice(r.GetValue(device)!, r.GetValue(threads));
-            var size = r.GetValue(matmulSize);
-            var (seqs, len) = (r.GetValue(trainBatch), r.GetValue(seqLen));
+            var size = r.AtLeast(matmulSize, 1);
+            var (seqs, len) = (r.AtLeast(trainBatch, 1), r.AtLeast(seqLen, 2));
+            var (steps, rows, promptTokens, newTokenCount) = (r.AtLeast(trainSteps, 1), r.AtLeast(sampleBatch, 1), r.AtLeast(promptLen, 1), r.AtLeast(newTokens, 1));
+            var outPath = r.GetValue(output)!;
+            WritablePath.CheckFile(outPath, "--out");
+            var dev = Common.ResolveDevice(r.GetValue(device)!, r.AtLeast(threads, 0));
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
 
             var loadBefore = LoadAverage.OneMinute();
@@ -42,18 +45,18 @@ public static class BenchCommand
             // The preset's largest training matmul (MLP up/gate over every token of a step), for context.
             var modelMatmul = Stage("model-shape matmul", () => MatmulBench.Run((long)seqs * len, config.HiddenSize, config.IntermediateSize, dev));
             using var model = NewModel(config, dev);
-            var train = Stage("training", () => TrainBench.Run(model, seqs, len, reps: r.GetValue(trainSteps)));
+            var train = Stage("training", () => TrainBench.Run(model, seqs, len, reps: steps));
             // Measured again right after training and the faster kept: on a shared machine the load changes over
             // minutes, and the larger peak gives the conservative (lower) training fraction.
             var matmulAfter = Stage("matmul again", () => MatmulBench.Run(size, size, size, dev));
             var matmul = matmulAfter.FlopsPerSecond > matmulBefore.FlopsPerSecond ? matmulAfter : matmulBefore;
-            var sampler = Stage("sampler", () => SamplerBench.Run(model, r.GetValue(sampleBatch), r.GetValue(promptLen), r.GetValue(newTokens)));
+            var sampler = Stage("sampler", () => SamplerBench.Run(model, rows, promptTokens, newTokenCount));
 
             var json = ToJson(r.GetValue(preset)!, config, dev, matmul, modelMatmul, train, sampler);
             json["cpu_count"] = Environment.ProcessorCount;
             json["load_average_start"] = loadBefore;
             json["load_average_end"] = LoadAverage.OneMinute();
-            AtomicFile.WriteAllText(r.GetValue(output)!, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AtomicFile.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             Print(json);
             return 0;
         }));

@@ -15,53 +15,49 @@ public static class BenchmarkEval
     /// <param name="outPath">summary JSON path; per-item rows go to &lt;out without extension&gt;.items.jsonl
     /// (one file per benchmark, &lt;out&gt;.&lt;benchmark&gt;.items.jsonl, when there are several)</param>
     /// <param name="parameterCount">model parameters N, for eval_flops = 2·N·D</param>
+    /// <param name="allowMissing">score problems a responses file lacks as wrong (counted as "missing") instead of failing</param>
     public static int Run(string benchmark, string? responsesPath,
         Func<IReadOnlyList<string>, int, IReadOnlyList<IReadOnlyList<string>>>? generate,
-        int samples, int? limit, string template, string? outPath, long? parameterCount = null)
+        int samples, int? limit, string template, string? outPath, long? parameterCount = null, bool allowMissing = false)
     {
-        try
-        {
-            var names = benchmark.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (names.Length == 0) { Console.Error.WriteLine("eval: no benchmark given"); return 2; }
-            if (responsesPath != null && names.Length > 1) { Console.Error.WriteLine("eval: --responses scores one benchmark at a time"); return 2; }
-            if (responsesPath == null && generate == null) { Console.Error.WriteLine("eval: give --responses <file> or a model"); return 2; }
-            if (samples < 1) { Console.Error.WriteLine("eval: samples must be at least 1"); return 2; }
-            _ = PromptTemplates.Apply(template, "");
+        var names = benchmark.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new ArgumentException("--benchmark: no benchmark given");
+        if (responsesPath != null && names.Length > 1) throw new ArgumentException("--responses scores one benchmark at a time");
+        if (responsesPath == null && generate == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
+        if (samples < 1) throw new ArgumentException($"--samples: must be an integer >= 1, got '{samples}'");
+        if (limit is < 1) throw new ArgumentException($"--limit: must be an integer >= 1, got '{limit}'");
+        if (outPath != null) WritablePath.CheckFile(outPath, "--out");
+        _ = PromptTemplates.Apply(template, "");
 
-            var summaries = new List<BenchmarkSummary>();
-            foreach (var name in names)
-            {
-                var loaded = BenchmarkLoader.Load(name);
-                var items = limit is { } l ? loaded.Items.Take(l).ToList() : loaded.Items.ToList();
-                var bench = loaded with { Items = items };
-                IReadOnlyList<IReadOnlyList<string>> responses;
-                if (responsesPath != null)
-                {
-                    var all = BenchmarkScoring.ReadResponses(responsesPath, loaded);
-                    responses = all.Take(items.Count).ToList();
-                }
-                else
-                {
-                    var prompts = items.Select(i => PromptTemplates.Apply(template, i.Question)).ToList();
-                    responses = generate!(prompts, samples);
-                }
-                var result = BenchmarkScoring.Score(bench, responses, parameterCount);
-                summaries.Add(result.Summary);
-                if (outPath != null)
-                {
-                    var stem = Path.ChangeExtension(outPath, null);
-                    var itemsPath = names.Length == 1 ? stem + ".items.jsonl" : $"{stem}.{result.Summary.Benchmark}.items.jsonl";
-                    AtomicFile.WriteAllLines(itemsPath, result.Items.Select(r => JsonSerializer.Serialize(r)));
-                }
-            }
-            if (outPath != null) AtomicFile.WriteAllText(outPath, BenchmarkScoring.SummaryJson(summaries));
-            AnsiConsole.Write(BenchmarkReport.Render(summaries, template == "plain" ? null : $"template: {template}"));
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or JsonException or UnauthorizedAccessException)
+        var summaries = new List<BenchmarkSummary>();
+        foreach (var name in names)
         {
-            Console.Error.WriteLine($"eval: {e.Message}");
-            return 1;
+            var loaded = BenchmarkLoader.Load(name);
+            var items = limit is { } l ? loaded.Items.Take(l).ToList() : loaded.Items.ToList();
+            var bench = loaded with { Items = items };
+            IReadOnlyList<IReadOnlyList<string>> responses;
+            int? missing = null;
+            if (responsesPath != null)
+            {
+                var file = ResponsesFile.Read(responsesPath, loaded, samples, items.Count, allowMissing);
+                (responses, missing) = (file.Responses.Take(items.Count).ToList(), file.Missing);
+            }
+            else
+            {
+                var prompts = items.Select(i => PromptTemplates.Apply(template, i.Question)).ToList();
+                responses = generate!(prompts, samples);
+            }
+            var result = BenchmarkScoring.Score(bench, responses, parameterCount, samples, missing);
+            summaries.Add(result.Summary);
+            if (outPath != null)
+            {
+                var stem = Path.ChangeExtension(outPath, null);
+                var itemsPath = names.Length == 1 ? stem + ".items.jsonl" : $"{stem}.{result.Summary.Benchmark}.items.jsonl";
+                AtomicFile.WriteAllLines(itemsPath, result.Items.Select(r => JsonSerializer.Serialize(r)));
+            }
         }
+        if (outPath != null) AtomicFile.WriteAllText(outPath, BenchmarkScoring.SummaryJson(summaries));
+        AnsiConsole.Write(BenchmarkReport.Render(summaries, template == "plain" ? null : $"template: {template}"));
+        return 0;
     }
 }

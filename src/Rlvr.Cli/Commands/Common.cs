@@ -42,14 +42,16 @@ public static class Common
         return (loaded.Model, loaded.Tokenizer);
     }
 
-    /// <summary>Runs a command body and turns expected failures (bad input) into a one-line error and exit code 2.</summary>
+    /// <summary>Runs a command body and turns expected failures (bad input, and file-system errors such as a read-only
+    /// or full disk, whose messages name the path) into a one-line error and exit code 2.</summary>
     public static int Guard(Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
+                                      or InvalidOperationException or FormatException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -23,25 +23,26 @@ public static class EvalCommand
         var output = new Option<string?>("--out") { Description = "summary JSON path" };
         var benchmark = new Option<string?>("--benchmark") { Description = "benchmark name(s) (math500, gsm8k, aime24, aime25, amc23, minerva_math, olympiadbench; comma-separated) or a JSONL path" };
         var responses = new Option<string?>("--responses") { Description = "score responses produced elsewhere instead of generating (with --benchmark)" };
+        var allowMissing = new Option<bool>("--allow-missing") { Description = "with --responses: score problems without (enough) responses as wrong, counted as \"missing\", instead of failing" };
         var template = new Option<string>("--template") { Description = "prompt template for --benchmark: plain | think", DefaultValueFactory = _ => "plain" };
         var seed = Common.Seed();
         var device = Common.Device();
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, output, seed, device, benchmark, responses, template,
+            model, task, samples, temperature, limit, maxNew, output, seed, device, benchmark, responses, allowMissing, template,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
+            var k = r.AtLeast(samples, 1);
+            var (t, n, budget) = (r.InRange(temperature, 0), r.AtLeast(limit, 1), r.AtLeast(maxNew, 1));
+            var outPath = r.GetValue(output);
+            if (outPath != null) WritablePath.CheckFile(outPath, "--out");
             if (r.GetValue(benchmark) is { } bench)
-                return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(model), r.GetValue(samples), r.GetValue(temperature),
-                    r.GetValue(maxNew), r.GetValue(limit), r.GetValue(template)!, r.GetValue(output), (ulong)r.GetValue(seed), r.GetValue(device)!);
+                return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(allowMissing), r.GetValue(model), k, t, budget, n, r.GetValue(template)!,
+                    outPath, (ulong)r.GetValue(seed), r.GetValue(device)!);
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
-            var k = r.GetValue(samples);
-            if (k <= 0) throw new ArgumentException("--samples must be positive");
-            var t = r.GetValue(temperature) ?? (k == 1 ? 0.0 : 1.0);
-            var summary = RunOnTask(modelDir, taskName, k, t, r.GetValue(limit), r.GetValue(maxNew), (ulong)r.GetValue(seed), r.GetValue(device)!);
-            var outPath = r.GetValue(output);
+            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, (ulong)r.GetValue(seed), r.GetValue(device)!);
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
             return 0;
@@ -49,10 +50,10 @@ public static class EvalCommand
         return cmd;
     }
 
-    static int RunOnBenchmark(string benchmark, string? responses, string? modelDir, int k, double? temperature, int? maxNew,
+    static int RunOnBenchmark(string benchmark, string? responses, bool allowMissing, string? modelDir, int k, double? temperature, int? maxNew,
         int? limit, string template, string? output, ulong seed, string deviceName)
     {
-        if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output);
+        if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output, allowMissing: allowMissing);
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);

@@ -21,12 +21,12 @@ public static class GenerateCommand
         var cmd = new Command("generate", "Sample continuations of a prompt") { model, prompt, samples, temperature, topP, topK, maxNew, seed, device };
         cmd.SetAction(r => Common.Guard(() =>
         {
+            var n = r.AtLeast(samples, 1);
+            var options = new SamplingOptions(r.InRange(temperature, 0), r.InRange(topP, 0, 1, minExclusive: true), r.AtLeast(topK, 0), r.AtLeast(maxNew, 1));
             var (m, tok) = Common.LoadOrCreate(r.GetValue(model)!, Common.ResolveDevice(r.GetValue(device)!, 0), r.GetValue(seed));
             using var _ = m;
             var text = r.GetValue(prompt)!.Replace("\\n", "\n");
             var encoded = tok.EncodePrompt(text);
-            var n = r.GetValue(samples);
-            var options = new SamplingOptions(r.GetValue(temperature), r.GetValue(topP), r.GetValue(topK), r.GetValue(maxNew));
             var gen = Sampler.Generate(m, Enumerable.Repeat(encoded, n).ToList(), options, tok.EosId, tok.PadId, (ulong)r.GetValue(seed));
             for (int i = 0; i < n; i++)
             {

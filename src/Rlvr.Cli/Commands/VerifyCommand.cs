@@ -21,30 +21,27 @@ public static class VerifyCommand
         command.Options.Add(output);
         command.Options.Add(gold);
         command.Options.Add(pred);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => Common.Guard(() =>
         {
             var casesPath = parseResult.GetValue(cases);
             if (casesPath != null) return RunCases(casesPath, parseResult.GetValue(output));
             var g = parseResult.GetValue(gold);
             var p = parseResult.GetValue(pred);
-            if (g == null || p == null)
-            {
-                Console.Error.WriteLine("verify: give --cases <file.jsonl>, or both --gold and --pred");
-                return 2;
-            }
+            if (g == null || p == null) throw new ArgumentException("give --cases <file.jsonl>, or both --gold and --pred");
             var result = MathVerifier.Check(g, p);
             Console.WriteLine(result.Correct ? "true" : "false");
             Console.WriteLine($"gold answer: {result.GoldAnswer ?? "(none)"}");
             Console.WriteLine($"pred answer: {result.PredictedAnswer ?? "(none)"}");
             return 0;
-        });
+        }));
         return command;
     }
 
     static int RunCases(string path, string? outPath)
     {
-        if (!File.Exists(path)) { Console.Error.WriteLine($"verify: {path} not found"); return 2; }
+        if (!File.Exists(path)) throw new FileNotFoundException($"--cases {path} not found");
         outPath ??= Path.ChangeExtension(path, null) + ".verified.jsonl";
+        WritablePath.CheckFile(outPath, "--out");
         var lines = new List<string>();
         int total = 0, correct = 0, withExpected = 0, agree = 0, lineNumber = 0;
         foreach (var line in File.ReadLines(path))
@@ -53,10 +50,10 @@ public static class VerifyCommand
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonObject row;
             try { row = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("not an object"); }
-            catch (JsonException e) { Console.Error.WriteLine($"verify: {path}:{lineNumber}: {e.Message}"); return 1; }
+            catch (JsonException e) { throw new InvalidDataException($"{path}:{lineNumber}: invalid JSON: {e.Message}"); }
             var g = AsText(row["gold"]);
             var p = AsText(row["pred"]);
-            if (g == null || p == null) { Console.Error.WriteLine($"verify: {path}:{lineNumber}: needs \"gold\" and \"pred\""); return 1; }
+            if (g == null || p == null) throw new InvalidDataException($"{path}:{lineNumber}: needs \"gold\" and \"pred\"");
             bool ok = MathVerifier.IsCorrect(g, p);
             row["correct"] = ok;
             lines.Add(row.ToJsonString());

@@ -19,7 +19,8 @@ public sealed record BenchmarkSummary(
     [property: JsonPropertyName("avg_at_k")] double AvgAtK,
     [property: JsonPropertyName("pass_at_k")] double PassAtK,
     [property: JsonPropertyName("eval_tokens_estimated")] long EvalTokensEstimated,
-    [property: JsonPropertyName("eval_flops"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalFlops);
+    [property: JsonPropertyName("eval_flops"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalFlops,
+    [property: JsonPropertyName("missing"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Missing = null);
 
 public sealed record BenchmarkResult(BenchmarkSummary Summary, IReadOnlyList<ItemResult> Items);
 
@@ -30,58 +31,14 @@ public static class BenchmarkScoring
     /// <summary>Rough token count for FLOPs when no tokenizer is at hand: about four characters per token.</summary>
     public const int CharactersPerToken = 4;
 
-    /// <summary>Reads {"id"|"index", "response"} lines (several per id for k samples) or one {"responses": [...]} line
-    /// per problem in benchmark order, and returns the responses aligned with the benchmark's items.</summary>
-    public static IReadOnlyList<IReadOnlyList<string>> ReadResponses(string path, Benchmark benchmark)
-    {
-        var byItem = benchmark.Items.Select(_ => new List<string>()).ToArray();
-        var indexById = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < benchmark.Items.Count; i++) indexById.TryAdd(benchmark.Items[i].Id, i);
-        int lineNumber = 0, listLine = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new InvalidDataException($"{path}:{lineNumber}: not JSON ({e.Message})", e); }
-            using (doc)
-            {
-                var row = doc.RootElement;
-                if (row.TryGetProperty("responses", out var list) && list.ValueKind == JsonValueKind.Array)
-                {
-                    int index = ItemIndex(row, indexById) ?? listLine;
-                    listLine++;
-                    if (index < 0 || index >= byItem.Length) throw new InvalidDataException($"{path}:{lineNumber}: more response lists than the {byItem.Length} problems");
-                    foreach (var r in list.EnumerateArray()) byItem[index].Add(r.GetString() ?? "");
-                    continue;
-                }
-                if (!row.TryGetProperty("response", out var response))
-                    throw new InvalidDataException($"{path}:{lineNumber}: needs \"response\" or \"responses\"");
-                var item = ItemIndex(row, indexById) ?? throw new InvalidDataException($"{path}:{lineNumber}: needs \"id\" or \"index\" matching the benchmark");
-                if (item < 0 || item >= byItem.Length) throw new InvalidDataException($"{path}:{lineNumber}: index {item} is outside the benchmark");
-                byItem[item].Add(response.GetString() ?? "");
-            }
-        }
-        return byItem;
-    }
-
-    static int? ItemIndex(JsonElement row, Dictionary<string, int> indexById)
-    {
-        if (row.TryGetProperty("index", out var index) && index.TryGetInt32(out var i)) return i;
-        if (row.TryGetProperty("id", out var id))
-        {
-            var key = id.ValueKind == JsonValueKind.String ? id.GetString() ?? "" : id.GetRawText();
-            return indexById.TryGetValue(key, out var found) ? found : -1;
-        }
-        return null;
-    }
-
-    public static BenchmarkResult Score(Benchmark benchmark, IReadOnlyList<IReadOnlyList<string>> responses, long? parameterCount = null)
+    /// <param name="samples">k; by default the most responses any problem has</param>
+    /// <param name="missing">responses absent from a responses file (scored as wrong), reported in the summary</param>
+    public static BenchmarkResult Score(Benchmark benchmark, IReadOnlyList<IReadOnlyList<string>> responses, long? parameterCount = null,
+        int? samples = null, int? missing = null)
     {
         if (responses.Count != benchmark.Items.Count)
             throw new ArgumentException($"{responses.Count} response lists for {benchmark.Items.Count} problems", nameof(responses));
-        int samples = Math.Max(1, responses.Count == 0 ? 1 : responses.Max(r => r.Count));
+        int k = samples ?? Math.Max(1, responses.Count == 0 ? 1 : responses.Max(r => r.Count));
         var items = new ItemResult[benchmark.Items.Count];
         long characters = 0;
         Parallel.For(0, items.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) }, i =>
@@ -89,7 +46,7 @@ public static class BenchmarkScoring
             var item = benchmark.Items[i];
             var extracted = new List<string?>();
             var correct = new List<bool>();
-            for (int s = 0; s < samples; s++)
+            for (int s = 0; s < k; s++)
             {
                 // Missing samples count as wrong so every problem has the same k.
                 var response = s < responses[i].Count ? responses[i][s] : "";
@@ -100,11 +57,11 @@ public static class BenchmarkScoring
             }
             items[i] = new ItemResult(item.Id, item.Gold, MathVerifier.ExtractGold(item.Gold)?.Answer, extracted, correct);
         });
-        double avg = items.Length == 0 ? 0 : items.Average(r => r.Correct.Count(c => c) / (double)samples);
-        double pass = items.Length == 0 ? 0 : items.Average(r => PassAtK.Estimate(samples, r.Correct.Count(c => c), samples));
+        double avg = items.Length == 0 ? 0 : items.Average(r => r.Correct.Count(c => c) / (double)k);
+        double pass = items.Length == 0 ? 0 : items.Average(r => PassAtK.Estimate(k, r.Correct.Count(c => c), k));
         long tokens = (characters + CharactersPerToken - 1) / CharactersPerToken;
         double? flops = parameterCount is { } n ? Flops.Evaluation(n, tokens) : null;
-        return new BenchmarkResult(new BenchmarkSummary(benchmark.Name, items.Length, samples, avg, pass, tokens, flops), items);
+        return new BenchmarkResult(new BenchmarkSummary(benchmark.Name, items.Length, k, avg, pass, tokens, flops, missing), items);
     }
 
     /// <summary>Unweighted mean over benchmarks, as in the papers' "Avg." column.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rlvr.IO;
 using Rlvr.Training;
 
 namespace Rlvr.Spec;
@@ -21,6 +22,7 @@ public static class RunPreparation
         if (resume && overwrite) throw new ArgumentException("--resume and --overwrite exclude each other");
         var run = new RunDirectory(outDir);
         if (File.Exists(outDir)) throw new ArgumentException($"--out {outDir} is a file, not a directory");
+        WritablePath.CheckDirectory(outDir, "--out");
         if (resume)
         {
             if (!File.Exists(run.ConfigPath))

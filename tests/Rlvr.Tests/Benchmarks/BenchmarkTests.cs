@@ -72,7 +72,7 @@ public class BenchmarkTests
                 JsonSerializer.Serialize(new { id = int.Parse(i.Id), response = "\\boxed{1000}" }),
             });
             File.WriteAllLines(path, lines);
-            var result = BenchmarkScoring.Score(bench, BenchmarkScoring.ReadResponses(path, bench), parameterCount: 1_000_000);
+            var result = BenchmarkScoring.Score(bench, ResponsesFile.Read(path, bench, 2, bench.Items.Count, allowMissing: false).Responses, parameterCount: 1_000_000);
             Assert.Equal(2, result.Summary.Samples);
             Assert.Equal(0.5, result.Summary.AvgAtK, 9);
             Assert.Equal(1.0, result.Summary.PassAtK, 9);

@@ -52,6 +52,108 @@ public class CliErrorTests
     }
 
     [Fact]
+    public void SamplingAndEvalOptionsAreRangeChecked()
+    {
+        using var dir = new TempDir();
+        string[] generate = ["generate", "--model", "tiny", "--prompt", "1+1"];
+        AssertOneLineError(CliProcess.Run([.. generate, "--top-p", "5"]), "--top-p: must be a number > 0 and <= 1, got '5'");
+        AssertOneLineError(CliProcess.Run([.. generate, "--temperature", "-1"]), "--temperature: must be a number >= 0, got '-1'");
+        AssertOneLineError(CliProcess.Run([.. generate, "--top-k", "-3"]), "--top-k: must be an integer >= 0, got '-3'");
+        AssertOneLineError(CliProcess.Run([.. generate, "--samples", "0"]), "--samples: must be an integer >= 1, got '0'");
+        AssertOneLineError(CliProcess.Run([.. generate, "--max-new-tokens", "0"]), "--max-new-tokens: must be an integer >= 1, got '0'");
+
+        string[] eval = ["eval", "--model", dir.File("nowhere"), "--task", "addition", "--out", dir.File("eval.json")];
+        AssertOneLineError(CliProcess.Run([.. eval, "--limit", "0"]), "--limit: must be an integer >= 1, got '0'");
+        AssertOneLineError(CliProcess.Run([.. eval, "--samples", "0"]), "--samples: must be an integer >= 1, got '0'");
+        AssertOneLineError(CliProcess.Run([.. eval, "--temperature", "-1"]), "--temperature: must be a number >= 0, got '-1'");
+        AssertOneLineError(CliProcess.Run("bench", "--matmul-size", "0", "--out", dir.File("bench.json")), "--matmul-size: must be an integer >= 1, got '0'");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void ResponsesFileErrorsNameTheFileAndLine()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("mini"));
+        var bench = Path.Combine(dir.File("mini"), "test.jsonl"); // a benchmark is named by its directory
+        File.WriteAllLines(bench, ["{\"id\": \"p1\", \"problem\": \"1+1?\", \"answer\": \"2\"}", "{\"id\": \"p2\", \"problem\": \"2+2?\", \"answer\": \"4\"}"]);
+        var responses = dir.File("responses.jsonl");
+        var summary = dir.File("summary.json");
+        string[] eval = ["eval", "--benchmark", bench, "--responses", responses, "--out", summary];
+
+        File.WriteAllLines(responses, ["{\"id\": \"p1\", \"response\": \"\\\\boxed{2}\"}", "{\"id\": \"p3\", \"response\": \"\\\\boxed{4}\"}"]);
+        AssertOneLineError(CliProcess.Run(eval), $"{responses}:2: unknown id 'p3' (not in mini)");
+        File.WriteAllLines(responses, ["{\"id\": \"p1\", \"response\": \"\\\\boxed{2}\"}"]);
+        AssertOneLineError(CliProcess.Run(eval),
+            $"{responses}: 1 of 2 problems lack responses (first: id 'p2' (index 1), 0 of 1); add them, or pass --allow-missing to score them as wrong");
+        Assert.False(File.Exists(summary));
+
+        var allowed = CliProcess.Run([.. eval, "--allow-missing"]);
+        Assert.Equal(0, allowed.ExitCode);
+        var scored = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary)).RootElement.GetProperty("benchmarks").GetProperty("mini");
+        Assert.Equal(1, scored.GetProperty("missing").GetInt32());
+        Assert.Equal(0.5, scored.GetProperty("avg_at_k").GetDouble());
+    }
+
+    /// <summary>A directory this process cannot write in: a 0555 temp dir, or (as root, who may write there anyway)
+    /// /proc, where no one can create files; null when neither holds.</summary>
+    static string? UnwritableDirectory(TempDir dir)
+    {
+        var locked = dir.File("locked");
+        Directory.CreateDirectory(locked);
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        foreach (var candidate in new[] { locked, "/proc" })
+        {
+            var probe = Path.Combine(candidate, "probe-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                File.WriteAllText(probe, "");
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    [Fact]
+    public void UnwritableOutputsFailBeforeTheWork()
+    {
+        using var dir = new TempDir();
+        var target = UnwritableDirectory(dir);
+        if (target is null) Assert.Skip("no unwritable directory here (running as root without /proc)");
+        var reason = target == "/proc" ? "files cannot be created there" : "permission denied";
+        try
+        {
+            var cases = dir.File("cases.jsonl");
+            File.WriteAllText(cases, "{\"gold\": \"1\", \"pred\": \"\\\\boxed{1}\"}\n");
+            var verifyOut = Path.Combine(target, "v.jsonl");
+            AssertOneLineError(CliProcess.Run("verify", "--cases", cases, "--out", verifyOut), $"--out {verifyOut}: cannot write in {target} ({reason})");
+            var benchOut = Path.Combine(target, "sub", "bench.json");
+            AssertOneLineError(CliProcess.Run("bench", "--out", benchOut), $"--out {benchOut}: cannot write in {target} ({reason})");
+            var evalOut = Path.Combine(target, "eval.json");
+            AssertOneLineError(CliProcess.Run("eval", "--benchmark", cases, "--responses", cases, "--out", evalOut), $"--out {evalOut}: cannot write in {target} ({reason})");
+            var runOut = Path.Combine(target, "run");
+            AssertOneLineError(CliProcess.Run("sft", "--task", "addition", "--out", runOut), $"--out {runOut}: cannot write in {target} ({reason})");
+        }
+        finally
+        {
+            File.SetUnixFileMode(dir.File("locked"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
+    public void FileSystemErrorsDuringTheWorkAreOneLineErrors()
+    {
+        // Checked up front where possible; a disk that fills or a permission that changes mid-run still ends in exit 2.
+        Assert.Equal(2, Rlvr.Cli.Commands.Common.Guard(() => throw new IOException("No space left on device : '/data/run/metrics.jsonl'")));
+        Assert.Equal(2, Rlvr.Cli.Commands.Common.Guard(() => throw new UnauthorizedAccessException("Access to the path '/data/run' is denied.")));
+    }
+
+    [Fact]
     public void HelpNamesTheTool()
     {
         var help = CliProcess.Run("train", "--help");

@@ -63,7 +63,12 @@ public class ExitGateTests
         // mu = sigma = 1 at start. Value 1 thrice: Z = 0, sigma² shrinks by 0.9 each time (0.9, 0.81, 0.729).
         // Then 1.6: Z = 0.6 / sqrt(0.729) = 0.703 >= 0.5.
         var gate = new EmaGate(0.1, 0.5);
-        for (int i = 0; i < 3; i++) Assert.Equal((0.0, false), (gate.Observe(1).z!.Value, false));
+        for (int i = 0; i < 3; i++)
+        {
+            var (steady, tripped) = gate.Observe(1);
+            Assert.Equal(0.0, steady!.Value);
+            Assert.False(tripped);
+        }
         var (z, trip) = gate.Observe(1.6);
         Assert.Equal(0.6 / Math.Sqrt(0.729), z!.Value, 6);
         Assert.True(trip);

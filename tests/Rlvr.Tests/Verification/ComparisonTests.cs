@@ -69,6 +69,23 @@ public class ComparisonTests
     [InlineData("125 \\text{ miles}", "\\boxed{125}", true)]
     public void LettersTextAndUnits(string gold, string response, bool expected) => Assert.Equal(expected, MathVerifier.IsCorrect(gold, response));
 
+    /// <summary>Values beyond a double overflow to infinity on both sides, which proves nothing: such answers are
+    /// equal only when written identically (a rewritten form of the same huge number is judged wrong).</summary>
+    [Theory]
+    [InlineData("5000!", "\\boxed{5001!}", false)]
+    [InlineData("100000!", "\\boxed{100000!+1}", false)]
+    [InlineData("10^{100000000}", "\\boxed{10^{100000001}}", false)]
+    [InlineData("-5000!", "\\boxed{-5001!}", false)]
+    [InlineData("\\infty", "\\boxed{5000!}", false)]
+    [InlineData("5000!", "\\boxed{\\infty}", false)]
+    [InlineData("5000!", "\\boxed{5000!}", true)]
+    [InlineData("100000!+1", "\\boxed{100000! + 1}", true)]
+    [InlineData("10^{100000000}", "\\boxed{10^{100000000}}", true)]
+    [InlineData("2100!", "\\boxed{2101!}", false)]
+    [InlineData("\\infty", "\\boxed{\\infty}", true)]
+    [InlineData("-\\infty", "\\boxed{\\infty}", false)]
+    public void OverflowDecidesNothing(string gold, string response, bool expected) => Assert.Equal(expected, MathVerifier.IsCorrect(gold, response));
+
     [Theory]
     [InlineData("<think>maybe \\boxed{3}</think> The answer is \\boxed{4}.", "4")]
     [InlineData("Natalia sold 48 clips.\n#### 72", "72")]
