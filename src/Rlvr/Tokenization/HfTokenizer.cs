@@ -82,10 +82,11 @@ public sealed class HfTokenizer : ITokenizer
         return _bpe.Decode(kept, considerSpecialTokens: true) ?? "";
     }
 
-    /// <summary>Copies the original files, so a checkpoint stays a Hugging Face model directory.</summary>
+    /// <summary>Copies the original files, so a checkpoint stays a Hugging Face model directory; generation_config.json
+    /// comes along because the stop ids are read from it.</summary>
     public void Save(string directory)
     {
-        foreach (var name in new[] { TokenizerFiles.FileName, ConfigFileName })
+        foreach (var name in new[] { TokenizerFiles.FileName, ConfigFileName, HfTokenizerConfig.GenerationConfigFileName })
         {
             var source = Path.Combine(_sourceDirectory, name);
             if (File.Exists(source)) AtomicFile.WriteAllBytes(Path.Combine(directory, name), File.ReadAllBytes(source));

@@ -7,6 +7,8 @@ namespace Rlvr.Tokenization;
 /// <c>eos_token_id</c> may be a number or a list).</summary>
 public sealed record HfTokenizerConfig(int? BosId, bool AddBosToken, int EosId, int PadId, IReadOnlySet<int> StopIds, string? ChatTemplate)
 {
+    public const string GenerationConfigFileName = "generation_config.json";
+
     public static HfTokenizerConfig Load(string directory, HfTokenizerJson tokenizer)
     {
         var path = Path.Combine(directory, HfTokenizer.ConfigFileName);
@@ -20,7 +22,7 @@ public sealed record HfTokenizerConfig(int? BosId, bool AddBosToken, int EosId, 
         if (addBos && bos == null) throw root["add_bos_token"].Error("is true but bos_token is null");
 
         var stops = new HashSet<int> { eos };
-        foreach (var file in new[] { "generation_config.json", "config.json" })
+        foreach (var file in new[] { GenerationConfigFileName, "config.json" })
             stops.UnionWith(EosTokenIds(Path.Combine(directory, file)));
         var template = root["chat_template"];
         return new HfTokenizerConfig(bos, addBos, eos, pad, stops, template.IsNull ? null : template.String());
