@@ -66,7 +66,7 @@ public static class EvalCommand
                 for (int start = 0, chunk = 0; start < rows.Count; start += 64, chunk++)
                 {
                     var part = rows.Skip(start).Take(64).ToList();
-                    var gen = Sampler.Generate(loaded.Model, part, sampling, loaded.Tokenizer.EosId, loaded.Tokenizer.PadId, seed + (ulong)chunk);
+                    var gen = Sampler.Generate(loaded.Model, part, sampling, loaded.Tokenizer.StopIds, loaded.Tokenizer.PadId, seed + (ulong)chunk);
                     texts.AddRange(gen.Tokens.Select(t => loaded.Tokenizer.DecodeResponse(t)));
                     progress("generate", Math.Min(start + 64, rows.Count), rows.Count);
                 }

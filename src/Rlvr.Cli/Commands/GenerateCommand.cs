@@ -27,7 +27,7 @@ public static class GenerateCommand
             using var _ = m;
             var text = r.GetValue(prompt)!.Replace("\\n", "\n");
             var encoded = tok.EncodePrompt(text);
-            var gen = Sampler.Generate(m, Enumerable.Repeat(encoded, n).ToList(), options, tok.EosId, tok.PadId, (ulong)r.GetValue(seed));
+            var gen = Sampler.Generate(m, Enumerable.Repeat(encoded, n).ToList(), options, tok.StopIds, tok.PadId, (ulong)r.GetValue(seed));
             for (int i = 0; i < n; i++)
             {
                 AnsiConsole.Write(new Rule($"sample {i + 1} ({gen.Tokens[i].Length} tokens, log-prob {gen.LogProbs[i].Sum():F2})").LeftJustified());

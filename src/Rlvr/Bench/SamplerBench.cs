@@ -29,7 +29,7 @@ public static class SamplerBench
 
         var cached = BenchTimer.SecondsPerRep(() =>
         {
-            var gen = Sampler.Generate(model, prompts, options, NeverSampled, padId: 0, seed: 7);
+            var gen = Sampler.Generate(model, prompts, options, [NeverSampled], padId: 0, seed: 7);
             if (gen.Tokens.Any(t => t.Length != newTokens)) throw new InvalidOperationException("a row stopped early");
         }, warmup: 1, reps: cachedReps);
         RecomputeDecoder.Generate(model, prompts, warm, 7);

@@ -28,7 +28,7 @@ public static class TaskEvaluator
         for (int start = 0, chunk = 0; start < rows.Length; start += batchRows, chunk++)
         {
             var part = rows.Skip(start).Take(batchRows).ToArray();
-            var gen = Sampler.Generate(model, part.Select(i => prompts[i]).ToList(), sampling, tokenizer.EosId, tokenizer.PadId, seed + (ulong)chunk);
+            var gen = Sampler.Generate(model, part.Select(i => prompts[i]).ToList(), sampling, tokenizer.StopIds, tokenizer.PadId, seed + (ulong)chunk);
             for (int j = 0; j < part.Length; j++)
             {
                 responses[start + j] = tokenizer.DecodeResponse(gen.Tokens[j]);

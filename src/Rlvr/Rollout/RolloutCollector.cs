@@ -14,7 +14,7 @@ public static class RolloutCollector
         var prompts = problems.SelectMany(p => Enumerable.Repeat(tokenizer.EncodePrompt(p.Prompt), groupSize)).ToArray();
         bool wasTraining = model.training;
         model.eval();
-        var gen = Sampler.Generate(model, prompts, sampling, tokenizer.EosId, tokenizer.PadId, seed);
+        var gen = Sampler.Generate(model, prompts, sampling, tokenizer.StopIds, tokenizer.PadId, seed);
         if (wasTraining) model.train();
         var texts = gen.Tokens.Select(t => tokenizer.DecodeResponse(t)).ToArray();
         var correct = new double[prompts.Length];

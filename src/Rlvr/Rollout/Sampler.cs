@@ -5,13 +5,15 @@ using static TorchSharp.torch;
 namespace Rlvr.Rollout;
 
 /// <summary>Batched autoregressive sampling with a preallocated KV cache. Prompts are left-padded; padding keys are
-/// masked and positions start at each prompt's first token, so results equal unpadded decoding. Rows that reach EOS
-/// are dropped from the batch (and its cache) so later steps only compute live rows.</summary>
+/// masked and positions start at each prompt's first token, so results equal unpadded decoding. A row ends at the first
+/// of the stop ids it samples (a model may have several EOS ids); ended rows are dropped from the batch (and its cache)
+/// so later steps only compute live rows.</summary>
 public static class Sampler
 {
     public static Generation Generate(CausalLM model, IReadOnlyList<int[]> prompts, SamplingOptions options,
-        int eosId, int padId, ulong seed)
+        IReadOnlyCollection<int> stopIds, int padId, ulong seed)
     {
+        var stops = stopIds.ToHashSet();
         int n = prompts.Count;
         var tokens = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
         var logProbs = Enumerable.Range(0, n).Select(_ => new List<float>()).ToArray();
@@ -53,7 +55,7 @@ public static class Sampler
                 tokens[i].Add((int)tokArr[r]);
                 logProbs[i].Add(lpArr[r]);
                 entropies[i].Add(entArr[r]);
-                if (tokArr[r] == eosId) { ended[i] = true; live[r] = false; liveCount--; }
+                if (stops.Contains((int)tokArr[r])) { ended[i] = true; live[r] = false; liveCount--; }
             }
             if (liveCount == 0 || step == options.MaxNewTokens - 1) break;
 

@@ -20,6 +20,10 @@ public sealed class ByteTokenizer : ITokenizer
     public int EosId => ByteCount + 1;
     public int PadId => ByteCount + 2;
 
+    int? ITokenizer.BosId => BosId;
+    public bool AddsBos => true;
+    public IReadOnlySet<int> StopIds { get; } = new HashSet<int> { ByteCount + 1 };
+
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -28,6 +32,26 @@ public sealed class ByteTokenizer : ITokenizer
         for (var i = 0; i < bytes.Length; i++) ids[i] = bytes[i];
         return ids;
     }
+
+    public int[] Encode(string text, bool addSpecialTokens) => addSpecialTokens ? [BosId, .. Encode(text)] : Encode(text);
+
+    public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens)
+    {
+        if (skipSpecialTokens) return Decode(ids);
+        var text = new StringBuilder();
+        int start = 0;
+        for (var i = 0; i <= ids.Count; i++)
+        {
+            if (i < ids.Count && ids[i] is >= 0 and < ByteCount) continue;
+            text.Append(Decode(ids.Skip(start).Take(i - start).ToArray()));
+            if (i < ids.Count) text.Append(SpecialName(ids[i]));
+            start = i + 1;
+        }
+        return text.ToString();
+    }
+
+    private string SpecialName(int id) =>
+        id == BosId ? "<bos>" : id == EosId ? "<eos>" : id == PadId ? "<pad>" : "";
 
     public string Decode(IReadOnlyList<int> ids)
     {

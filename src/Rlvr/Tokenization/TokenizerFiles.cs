@@ -7,8 +7,6 @@ public static class TokenizerFiles
 {
     public const string FileName = "tokenizer.json";
 
-    // Extension point: a Hugging Face BPE tokenizer would register a loader here (HF files carry a "model" object
-    // with "type": "BPE" instead of our top-level "type", so it would be detected before this lookup).
     private static readonly Dictionary<string, Func<string, JsonElement, ITokenizer>> LoadersByType = new()
     {
         [ByteTokenizer.TypeName] = LoadByte,
@@ -23,6 +21,9 @@ public static class TokenizerFiles
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
+            // Hugging Face files describe their algorithm in a "model" object instead of our top-level "type".
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out _))
+                return HfTokenizer.Load(directory);
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var typeElement)
                 || typeElement.ValueKind != JsonValueKind.String)

@@ -14,9 +14,9 @@ public class SamplerTests
     {
         using var model = TestModels.Create(seed: 5);
         var o = new SamplingOptions(Temperature: 1.0, MaxNewTokens: 20);
-        var a = Sampler.Generate(model, Prompts, o, Eos, Pad, seed: 11);
-        var b = Sampler.Generate(model, Prompts, o, Eos, Pad, seed: 11);
-        var c = Sampler.Generate(model, Prompts, o, Eos, Pad, seed: 12);
+        var a = Sampler.Generate(model, Prompts, o, [Eos], Pad, seed: 11);
+        var b = Sampler.Generate(model, Prompts, o, [Eos], Pad, seed: 11);
+        var c = Sampler.Generate(model, Prompts, o, [Eos], Pad, seed: 12);
         Assert.Equal(a.Tokens, b.Tokens);
         Assert.Equal(a.LogProbs, b.LogProbs);
         Assert.NotEqual(a.Tokens, c.Tokens);
@@ -26,7 +26,7 @@ public class SamplerTests
     public void TemperatureZeroEqualsGreedyArgmaxOfFullForward()
     {
         using var model = TestModels.Create(seed: 6);
-        var gen = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(12), Eos, Pad, seed: 1);
+        var gen = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(12), [Eos], Pad, seed: 1);
         using var _ = no_grad();
         for (int i = 0; i < Prompts.Length; i++)
         {
@@ -45,11 +45,28 @@ public class SamplerTests
     }
 
     [Fact]
+    public void EachRowEndsAtTheFirstOfSeveralStopIds()
+    {
+        using var model = TestModels.Create(seed: 6);
+        var free = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(12), [], Pad, seed: 1);
+        // Two ids the unstopped greedy rows produce mid-way: each row must end at whichever of them it meets first.
+        int[] stops = [free.Tokens[0][4], free.Tokens[2][7]];
+        var stopped = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(12), stops, Pad, seed: 1);
+        for (int i = 0; i < Prompts.Length; i++)
+        {
+            var first = Array.FindIndex(free.Tokens[i], t => stops.Contains(t));
+            Assert.Equal(first >= 0 ? free.Tokens[i][..(first + 1)] : free.Tokens[i], stopped.Tokens[i]);
+            Assert.Equal(first >= 0, stopped.EndedWithEos[i]);
+        }
+        Assert.True(stopped.EndedWithEos[0] && stopped.EndedWithEos[2]);
+    }
+
+    [Fact]
     public void SampledLogProbsEqualTrainingForwardLogProbs()
     {
         using var model = TestModels.Create(seed: 7);
         var prompts = Prompts.SelectMany(p => Enumerable.Repeat(p, 4)).ToArray();
-        var gen = Sampler.Generate(model, prompts, new SamplingOptions(MaxNewTokens: 16), Eos, Pad, seed: 3);
+        var gen = Sampler.Generate(model, prompts, new SamplingOptions(MaxNewTokens: 16), [Eos], Pad, seed: 3);
         using var _ = no_grad();
         using var batch = SequenceBatch.Build(prompts, gen.Tokens, Pad, CPU);
         var (logp, entropy) = TokenLogProbs.Compute(model, batch.Tokens, withEntropy: true);
@@ -67,8 +84,8 @@ public class SamplerTests
     public void TopKOneIsGreedyAndTopPKeepsOnlyTheNucleus()
     {
         using var model = TestModels.Create(seed: 8);
-        var greedy = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(10), Eos, Pad, seed: 1);
-        var topK1 = Sampler.Generate(model, Prompts, new SamplingOptions(Temperature: 1.0, TopK: 1, MaxNewTokens: 10), Eos, Pad, seed: 2);
+        var greedy = Sampler.Generate(model, Prompts, SamplingOptions.Greedy(10), [Eos], Pad, seed: 1);
+        var topK1 = Sampler.Generate(model, Prompts, new SamplingOptions(Temperature: 1.0, TopK: 1, MaxNewTokens: 10), [Eos], Pad, seed: 2);
         Assert.Equal(greedy.Tokens, topK1.Tokens);
         Assert.All(topK1.LogProbs.SelectMany(x => x), lp => Assert.Equal(0f, lp, 1e-5f));
 

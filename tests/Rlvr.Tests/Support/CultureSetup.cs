@@ -1,0 +1,10 @@
+using System.Runtime.CompilerServices;
+
+namespace Rlvr.Tests.Support;
+
+static class CultureSetup
+{
+    // The tests format numbers as the CLI does: in the invariant culture, whatever the machine's locale.
+    [ModuleInitializer]
+    internal static void UseInvariantCulture() => Rlvr.InvariantCulture.Apply();
+}
