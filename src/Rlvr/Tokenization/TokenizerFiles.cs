@@ -23,6 +23,8 @@ public static class TokenizerFiles
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var hfModel) && hfModel.ValueKind == JsonValueKind.Object)
+                throw new InvalidDataException($"Tokenizer file '{path}' is a Hugging Face tokenizer, which Rlvr cannot load yet");
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var typeElement)
                 || typeElement.ValueKind != JsonValueKind.String)
