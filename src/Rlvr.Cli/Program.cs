@@ -16,5 +16,6 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     VerifyCommand.Create(),
     BenchCommand.Create(),
     PlotCommand.Create(),
+    ScoreCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -15,6 +15,16 @@ public static class Common
     public static Option<int> Threads(int defaultThreads = 0) =>
         new("--threads") { Description = "CPU threads for torch (0: torch's default)", DefaultValueFactory = _ => defaultThreads };
 
+    public static Option<string> DType() =>
+        new("--dtype") { Description = "dtype the weights are held in: float32 or bfloat16 (halves memory)", DefaultValueFactory = _ => "float32" };
+
+    public static ScalarType ResolveDType(string name) => name switch
+    {
+        "float32" => ScalarType.Float32,
+        "bfloat16" => ScalarType.BFloat16,
+        _ => throw new ArgumentException($"--dtype: must be float32 or bfloat16, got '{name}'"),
+    };
+
     public static Device ResolveDevice(string name, int threads)
     {
         if (threads > 0) torch.set_num_threads(threads);
@@ -33,7 +43,7 @@ public static class Common
             torch.manual_seed(seed);
             var model = new CausalLM(ModelConfig.Preset(presetOrDir, tokenizer.VocabSize) with
             {
-                BosTokenId = tokenizer.BosId, EosTokenId = tokenizer.EosId,
+                BosTokenId = tokenizer.BosId, EosTokenIds = tokenizer.EosId,
             });
             model.to(device);
             return (model, tokenizer);

@@ -1,24 +1,28 @@
 using Rlvr.IO;
 using System.Text.Json.Nodes;
 using Rlvr.Model;
+using Rlvr.Model.Families;
 using Rlvr.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Rlvr.Checkpoints;
 
-/// <summary>A checkpoint directory: config.json (Hugging Face field names), model.safetensors (Hugging Face keys),
-/// tokenizer.json and trainer_state.json. Saving builds the directory beside the target and renames it into place,
-/// so a reader never sees a half-written checkpoint.</summary>
+/// <summary>A checkpoint directory in Hugging Face layout: config.json, model.safetensors (or shards with an index),
+/// the tokenizer files and trainer_state.json. A model loaded from a Hugging Face directory is saved as one again (its
+/// config fields, tensor keys and dtypes, generation config and tokenizer files kept). Saving builds the directory
+/// beside the target and renames it into place, so a reader never sees a half-written checkpoint.</summary>
 public static class Checkpoint
 {
     public const string ConfigFile = "config.json";
-    public const string WeightsFile = "model.safetensors";
+    public const string WeightsFile = WeightFiles.SingleFile;
     public const string StateFile = "trainer_state.json";
 
     /// <param name="writeExtra">Writes more files into the staging directory (its path is passed) just before it is
     /// renamed into place, so they appear atomically with the checkpoint.</param>
-    public static void Save(string directory, CausalLM model, ITokenizer tokenizer, JsonObject? trainerState = null, Action<string>? writeExtra = null)
+    /// <param name="maxShardBytes">Weights above this size are split into shards.</param>
+    public static void Save(string directory, CausalLM model, ITokenizer tokenizer, JsonObject? trainerState = null,
+        Action<string>? writeExtra = null, long maxShardBytes = WeightWriter.DefaultMaxShardBytes)
     {
         var target = Path.GetFullPath(directory);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -26,9 +30,11 @@ public static class Checkpoint
         Directory.CreateDirectory(staging);
         try
         {
-            AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), model.Config.ToJson());
-            var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
-            SafeTensors.Save(Path.Combine(staging, WeightsFile), weights, new Dictionary<string, string> { ["format"] = "pt" });
+            var config = model.Origin?.Config.ToJsonString(new() { WriteIndented = true }) ?? model.Config.ToJson();
+            AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), config);
+            WeightWriter.Save(staging, model, maxShardBytes);
+            foreach (var (name, bytes) in model.Origin?.CompanionFiles ?? new Dictionary<string, byte[]>())
+                AtomicFile.WriteAllBytes(Path.Combine(staging, name), bytes);
             tokenizer.Save(staging);
             AtomicFile.WriteAllText(Path.Combine(staging, StateFile), (trainerState ?? new JsonObject()).ToJsonString(new() { WriteIndented = true }));
             writeExtra?.Invoke(staging);
@@ -40,6 +46,11 @@ public static class Checkpoint
             throw;
         }
     }
+
+    /// <summary>Writes the model alone (config, weights, companion files), for models whose tokenizer Rlvr does not
+    /// load: a Hugging Face directory in, the same layout out.</summary>
+    public static void SaveModel(string directory, CausalLM model, long maxShardBytes = WeightWriter.DefaultMaxShardBytes) =>
+        Save(directory, model, NoTokenizer.Instance, maxShardBytes: maxShardBytes);
 
     static void ReplaceDirectory(string staging, string target)
     {
@@ -59,44 +70,46 @@ public static class Checkpoint
         public void Dispose() => Model.Dispose();
     }
 
-    public static Loaded Load(string directory, Device? device = null)
+    /// <param name="dtype">The dtype the weights are held in, whatever their dtype on disk.</param>
+    public static Loaded Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint directory not found: {directory}");
-        var config = ModelConfig.Load(Path.Combine(directory, ConfigFile));
+        RequireDirectory(directory);
+        // The tokenizer first: a directory whose tokenizer cannot be read fails before the weights are read.
         var tokenizer = TokenizerFiles.Load(directory);
-        var model = new CausalLM(config);
-        LoadWeights(directory, model);
-        if (device is not null && device.type != DeviceType.CPU) model.to(device);
+        var model = LoadModel(directory, device, dtype);
         var statePath = Path.Combine(directory, StateFile);
         var state = File.Exists(statePath) ? JsonNode.Parse(File.ReadAllText(statePath))?.AsObject() ?? new JsonObject() : new JsonObject();
         return new Loaded(model, tokenizer, state);
     }
 
-    /// <summary>Copies a checkpoint's weights into an existing model of the same config, in place: the parameters keep
-    /// their identity, so an optimizer created for them stays valid.</summary>
-    public static void LoadWeights(string directory, CausalLM model)
+    /// <summary>The model of a checkpoint or Hugging Face model directory (model_type llama, qwen2 or qwen3), without
+    /// its tokenizer.</summary>
+    public static CausalLM LoadModel(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        var weightsPath = Path.Combine(directory, WeightsFile);
-        var weights = SafeTensors.Load(weightsPath);
+        RequireDirectory(directory);
+        var fields = ConfigFields.Load(Path.Combine(directory, ConfigFile));
+        var config = ModelFamilies.Read(fields);
+        var model = new CausalLM(config, dtype: dtype, initialize: false);
         try
         {
-            // Hugging Face files of tied models may still carry lm_head.weight; the embedding is the head here.
-            if (model.Config.TieWordEmbeddings && weights.Remove("lm_head.weight", out var head)) head.Dispose();
-            var expected = model.state_dict().Keys.ToHashSet();
-            var missing = expected.Except(weights.Keys).ToList();
-            var unexpected = weights.Keys.Except(expected).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new InvalidDataException($"{weightsPath}: tensors do not match the config" +
-                    (missing.Count > 0 ? $"; missing: {string.Join(", ", missing.Take(5))}" : "") +
-                    (unexpected.Count > 0 ? $"; unexpected: {string.Join(", ", unexpected.Take(5))}" : ""));
-            foreach (var (name, p) in model.state_dict())
-                if (!p.shape.SequenceEqual(weights[name].shape))
-                    throw new InvalidDataException($"{weightsPath}: tensor '{name}' has shape [{string.Join(",", weights[name].shape)}], config expects [{string.Join(",", p.shape)}]");
-            model.load_state_dict(weights, strict: true);
+            var stored = WeightLoader.Load(directory, model);
+            model.Origin = new ModelOrigin(fields.Json, stored, ModelOrigin.ReadCompanionFiles(directory));
+            if (device is not null && device.type != DeviceType.CPU) model.to(device);
+            return model;
         }
-        finally
+        catch
         {
-            foreach (var t in weights.Values) t.Dispose();
+            model.Dispose();
+            throw;
         }
     }
+
+    static void RequireDirectory(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint directory not found: {directory}");
+    }
+
+    /// <summary>Copies a checkpoint's weights into an existing model of the same config, in place: the parameters keep
+    /// their identity, so an optimizer created for them stays valid.</summary>
+    public static void LoadWeights(string directory, CausalLM model) => WeightLoader.Load(directory, model);
 }

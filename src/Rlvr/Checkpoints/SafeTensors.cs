@@ -13,18 +13,25 @@ public static class SafeTensors
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        Save(path, tensors.Select(kv => (kv.Key, kv.Value, kv.Value.dtype)).ToList(), metadata);
+    }
+
+    /// <summary>Writes each tensor converted to its given dtype, one tensor at a time (no second copy of the whole
+    /// set is made), atomically and in ordinal key order.</summary>
+    public static void Save(string path, IReadOnlyList<(string Name, torch.Tensor Tensor, torch.ScalarType DType)> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
         EnsureLittleEndianHost();
-        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-        if (names.Contains("__metadata__"))
+        var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        if (sorted.Any(t => t.Name == "__metadata__"))
             throw new ArgumentException("'__metadata__' is reserved and cannot name a tensor", nameof(tensors));
 
-        var infos = new List<SafeTensorInfo>(names.Count);
+        var infos = new List<SafeTensorInfo>(sorted.Count);
         long offset = 0;
-        foreach (var name in names)
+        foreach (var (name, tensor, dtype) in sorted)
         {
-            var tensor = tensors[name];
-            var bytes = tensor.numel() * SafeTensorsDTypes.SizeOf(tensor.dtype);
-            infos.Add(new SafeTensorInfo(name, tensor.dtype, tensor.shape, offset, offset + bytes));
+            var bytes = tensor.numel() * SafeTensorsDTypes.SizeOf(dtype);
+            infos.Add(new SafeTensorInfo(name, dtype, tensor.shape, offset, offset + bytes));
             offset += bytes;
         }
         var header = SafeTensorsHeaderCodec.Build(infos, metadata);
@@ -35,7 +42,7 @@ public static class SafeTensors
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
             stream.Write(length);
             stream.Write(header);
-            foreach (var name in names) WriteData(stream, tensors[name]);
+            foreach (var (_, tensor, dtype) in sorted) WriteData(stream, tensor, dtype);
         });
     }
 
@@ -72,11 +79,11 @@ public static class SafeTensors
     private static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
 
-    private static void WriteData(Stream stream, torch.Tensor tensor)
+    private static void WriteData(Stream stream, torch.Tensor tensor, torch.ScalarType dtype)
     {
         if (tensor.numel() == 0) return;
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.detach().cpu().contiguous();
+        var cpu = tensor.detach().cpu().to(dtype).contiguous();
         // The span views the tensor's native memory, so no managed copy of the data is made.
         stream.Write(cpu.bytes);
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Model;
 
-/// <summary>Multi-head self-attention with grouped-query K/V heads and rotary positions (Llama / Qwen2).</summary>
+/// <summary>Multi-head self-attention with grouped-query K/V heads and rotary positions (Llama / Qwen2 / Qwen3).</summary>
 public sealed class Attention : nn.Module
 {
     readonly int heads, kvHeads, headDim;
@@ -13,16 +13,23 @@ public sealed class Attention : nn.Module
     [ComponentName(Name = "k_proj")] public readonly Linear KProj;
     [ComponentName(Name = "v_proj")] public readonly Linear VProj;
     [ComponentName(Name = "o_proj")] public readonly Linear OProj;
+    [ComponentName(Name = "q_norm")] public readonly RmsNorm? QNorm;
+    [ComponentName(Name = "k_norm")] public readonly RmsNorm? KNorm;
 
-    public Attention(ModelConfig c) : base(nameof(Attention))
+    public Attention(ModelConfig c, ScalarType dtype) : base(nameof(Attention))
     {
         heads = c.NumAttentionHeads;
         kvHeads = c.NumKeyValueHeads;
         headDim = c.HeadDim;
-        QProj = nn.Linear(c.HiddenSize, heads * headDim, hasBias: c.AttentionBias);
-        KProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias);
-        VProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias);
-        OProj = nn.Linear(heads * headDim, c.HiddenSize, hasBias: false);
+        QProj = nn.Linear(c.HiddenSize, heads * headDim, hasBias: c.AttentionBias, dtype: dtype);
+        KProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias, dtype: dtype);
+        VProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias, dtype: dtype);
+        OProj = nn.Linear(heads * headDim, c.HiddenSize, hasBias: c.OutputBias, dtype: dtype);
+        if (c.QkNorm)
+        {
+            QNorm = new RmsNorm(headDim, c.RmsNormEps, dtype);
+            KNorm = new RmsNorm(headDim, c.RmsNormEps, dtype);
+        }
         RegisterComponents();
     }
 
@@ -33,6 +40,7 @@ public sealed class Attention : nn.Module
         var q = QProj.forward(x).view(b, t, heads, headDim).transpose(1, 2);
         var k = KProj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
         var v = VProj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
+        if (QNorm is not null) (q, k) = (QNorm.forward(q), KNorm!.forward(k));
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache != null) (k, v) = cache.Append(layer, k, v);

@@ -13,16 +13,22 @@ public sealed class CausalLM : nn.Module
     [ComponentName(Name = "model")] public readonly DecoderModel Model;
     [ComponentName(Name = "lm_head")] public readonly Linear? LmHead;
 
+    /// <summary>Where the weights were loaded from, when they were: a checkpoint written from this model keeps that
+    /// directory's config fields, tensor dtypes and companion files.</summary>
+    public Checkpoints.ModelOrigin? Origin { get; set; }
+
     /// <param name="seed">Seeds the weight initialization with its own generator, so that it does not depend on (or
     /// disturb) torch's global random state; null uses the global generator.</param>
-    public CausalLM(ModelConfig config, ulong? seed = null) : base(nameof(CausalLM))
+    /// <param name="dtype">The dtype the parameters are held in.</param>
+    /// <param name="initialize">False skips the initialization, for weights that are about to be loaded.</param>
+    public CausalLM(ModelConfig config, ulong? seed = null, ScalarType dtype = ScalarType.Float32, bool initialize = true) : base(nameof(CausalLM))
     {
         config.Validate("model config");
         Config = config;
-        Model = new DecoderModel(config);
-        if (!config.TieWordEmbeddings) LmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        Model = new DecoderModel(config, dtype);
+        if (!config.TieWordEmbeddings) LmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, dtype: dtype);
         RegisterComponents();
-        InitializeWeights(seed);
+        if (initialize) InitializeWeights(seed);
     }
 
     /// <summary>Logits [B, T, vocab]. See <see cref="DecoderModel.Forward"/> for the optional arguments.</summary>
@@ -41,7 +47,7 @@ public sealed class CausalLM : nn.Module
         using var generator = seed is { } s ? new Generator(s) : null;
         foreach (var (name, p) in named_parameters())
         {
-            if (name.EndsWith("layernorm.weight") || name == "model.norm.weight") p.fill_(1);
+            if (name.EndsWith("norm.weight")) p.fill_(1);
             else if (name.EndsWith(".bias")) p.zero_();
             else p.normal_(0, 0.02, generator);
         }

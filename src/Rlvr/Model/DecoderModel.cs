@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Model;
 
-/// <summary>Embedding, decoder blocks and final norm: the "model." part of a Llama / Qwen2 checkpoint.</summary>
+/// <summary>Embedding, decoder blocks and final norm: the "model." part of a Llama / Qwen checkpoint.</summary>
 public sealed class DecoderModel : nn.Module
 {
     readonly RotaryEmbedding rotary;
@@ -13,12 +13,12 @@ public sealed class DecoderModel : nn.Module
     [ComponentName(Name = "layers")] public readonly ModuleList<DecoderLayer> Layers;
     [ComponentName(Name = "norm")] public readonly RmsNorm Norm;
 
-    public DecoderModel(ModelConfig c) : base(nameof(DecoderModel))
+    public DecoderModel(ModelConfig c, ScalarType dtype) : base(nameof(DecoderModel))
     {
-        rotary = new RotaryEmbedding(c.HeadDim, c.RopeTheta, c.MaxPositionEmbeddings);
-        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize);
-        Layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, c.NumHiddenLayers).Select(i => new DecoderLayer(c, i)).ToArray());
-        Norm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
+        rotary = new RotaryEmbedding(c.HeadDim, c.RopeTheta, c.RopeScaling);
+        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize, dtype: dtype);
+        Layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, c.NumHiddenLayers).Select(i => new DecoderLayer(c, i, dtype)).ToArray());
+        Norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, dtype);
         RegisterComponents();
     }
 

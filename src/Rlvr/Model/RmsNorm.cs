@@ -8,10 +8,10 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     readonly double eps;
     public readonly TorchSharp.Modules.Parameter weight;
 
-    public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
+    public RmsNorm(long size, double eps, ScalarType dtype = ScalarType.Float32) : base(nameof(RmsNorm))
     {
         this.eps = eps;
-        weight = nn.Parameter(ones(size));
+        weight = nn.Parameter(ones(size, dtype: dtype));
         RegisterComponents();
     }
 

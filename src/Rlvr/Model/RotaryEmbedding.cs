@@ -1,33 +1,42 @@
+using System.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Rlvr.Model;
 
 /// <summary>Rotary position embedding in the Hugging Face rotate-half convention. The cos/sin tables are derived
-/// state, cached per device and kept out of the state dict.</summary>
+/// state, cached per device, grown on demand (a 128k-position table of a large head would waste memory) and kept out
+/// of the state dict.</summary>
 public sealed class RotaryEmbedding
 {
     readonly int headDim;
     readonly double theta;
-    readonly int maxPositions;
+    readonly Llama3RopeScaling? scaling;
     (Device device, Tensor cos, Tensor sin)? tables;
 
-    public RotaryEmbedding(int headDim, double theta, int maxPositions)
+    public RotaryEmbedding(int headDim, double theta, Llama3RopeScaling? scaling)
     {
         this.headDim = headDim;
         this.theta = theta;
-        this.maxPositions = maxPositions;
+        this.scaling = scaling;
     }
 
-    (Tensor cos, Tensor sin) Tables(Device device)
+    (Tensor cos, Tensor sin) Tables(Device device, long positions)
     {
-        if (tables is { } t && t.device == device) return (t.cos, t.sin);
+        if (tables is { } t && t.device == device && t.cos.shape[0] >= positions) return (t.cos, t.sin);
+        var length = Math.Max(512, (long)BitOperations.RoundUpToPowerOf2((ulong)positions));
         using var scope = NewDisposeScope();
         var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);
-        var freqs = outer(arange(maxPositions, dtype: float64), invFreq);
+        if (scaling is not null) invFreq = scaling.Apply(invFreq);
+        var freqs = outer(arange(length, dtype: float64), invFreq);
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to(float32).to(device).DetachFromDisposeScope();
         var sin = emb.sin().to(float32).to(device).DetachFromDisposeScope();
+        if (tables is { } old)
+        {
+            old.cos.Dispose();
+            old.sin.Dispose();
+        }
         tables = (device, cos, sin);
         return (cos, sin);
     }
@@ -35,7 +44,7 @@ public sealed class RotaryEmbedding
     /// <summary>cos and sin for the given positions [B, T], shaped [B, 1, T, D] to broadcast over heads.</summary>
     public (Tensor cos, Tensor sin) At(Tensor positions)
     {
-        var (cos, sin) = Tables(positions.device);
+        var (cos, sin) = Tables(positions.device, positions.numel() == 0 ? 1 : positions.max().item<long>() + 1);
         return (cos[positions].unsqueeze(1), sin[positions].unsqueeze(1));
     }
 

@@ -9,6 +9,7 @@ public static class TestModels
     {
         HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = kvHeads,
         VocabSize = 40, MaxPositionEmbeddings = 128, TieWordEmbeddings = tied, AttentionBias = bias,
+        ModelType = bias ? "qwen2" : "llama", // Qwen2: the bias is on q/k/v only
     };
 
     /// <summary>A minute model for the byte tokenizer, with the standard initialization, for end-to-end runs.</summary>

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Rlvr.Tests.Support;
+
+namespace Rlvr.Tests.HuggingFace;
+
+/// <summary>`rlvr score` as a user runs it.</summary>
+public class ScoreCommandTests
+{
+    [Theory]
+    [MemberData(nameof(TinyModels.Names), MemberType = typeof(TinyModels))]
+    public void ScoresOfAnInputFileMatchTheReference(string name)
+    {
+        using var dir = new TempDir();
+        var references = TinyModels.References(name);
+        var input = dir.File("in.jsonl");
+        File.WriteAllLines(input, references.Select(r => new JsonObject
+        {
+            ["name"] = r.Name, ["ids"] = new JsonArray(r.Ids.Select(i => (JsonNode)i).ToArray()),
+        }.ToJsonString()));
+        var output = dir.File("out.jsonl");
+        var result = CliProcess.Run("score", "--model", TinyModels.Dir(name), "--input", input, "--out", output);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var lines = File.ReadAllLines(output).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(references.Count, lines.Count);
+        foreach (var (reference, line) in references.Zip(lines))
+        {
+            Assert.Equal(reference.Name, line["name"]!.GetValue<string>());
+            TinyModels.AssertMatches(reference, line["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
+                line["last_top5"]!.AsArray().Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<double>())).ToList());
+        }
+    }
+
+    [Fact]
+    public void IdsGiveLogProbsSumAndMean()
+    {
+        var reference = TinyModels.References("tiny-llama3")[0];
+        var result = CliProcess.Run("score", "--model", TinyModels.Dir("tiny-llama3"), "--ids", string.Join(",", reference.Ids), "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var json = JsonNode.Parse(result.Stdout)!;
+        var logProbs = json["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
+        TinyModels.AssertMatches(reference, logProbs,
+            json["last_top5"]!.AsArray().Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<double>())).ToList());
+        Assert.Equal(reference.LogProbs.Sum(), json["sum"]!.GetValue<double>(), 1e-3);
+        Assert.Equal(reference.LogProbs.Average(), json["mean"]!.GetValue<double>(), 1e-4);
+    }
+
+    [Fact]
+    public void UserErrorsAreOneLineWithExitCode2AndWriteNothing()
+    {
+        using var dir = new TempDir();
+        var model = TinyModels.Dir("tiny-qwen2");
+        var output = dir.File("out.jsonl");
+
+        var text = CliProcess.Run("score", "--model", model, "--text", "hello");
+        AssertOneLineError(text, "--text needs the model's tokenizer");
+
+        var badIds = CliProcess.Run("score", "--model", model, "--ids", "1,x,3");
+        AssertOneLineError(badIds, "--ids: 'x' is not a token id");
+
+        var input = dir.File("in.jsonl");
+        File.WriteAllLines(input, ["{\"ids\": [1, 2]}", "{\"ids\": \"1,2\"}"]);
+        AssertOneLineError(CliProcess.Run("score", "--model", model, "--input", input, "--out", output), $"{input}:2: field 'ids'");
+
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
+        config["model_type"] = "gpt2";
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        AssertOneLineError(CliProcess.Run("score", "--model", dir.Path, "--ids", "1,2"), $"{dir.File("config.json")}: field 'model_type'");
+        Assert.False(File.Exists(output));
+    }
+
+    static void AssertOneLineError(CliResult result, string expectedStart)
+    {
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {expectedStart}", line);
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
+    }
+}
