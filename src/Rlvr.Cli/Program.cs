@@ -15,5 +15,6 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     EvalCommand.Create(),
     VerifyCommand.Create(),
     BenchCommand.Create(),
+    ExportCommand.Create(),
 };
 return root.Parse(args).Invoke();
