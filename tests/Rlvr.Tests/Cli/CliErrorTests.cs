@@ -6,7 +6,7 @@ namespace Rlvr.Tests.Cli;
 /// no stack trace, and nothing written.</summary>
 public class CliErrorTests
 {
-    static void AssertOneLineError(CliResult result, string expected)
+    internal static void AssertOneLineError(CliResult result, string expected)
     {
         Assert.Equal(2, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
