@@ -17,5 +17,6 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     BenchCommand.Create(),
     PlotCommand.Create(),
     ScoreCommand.Create(),
+    ExportCommand.Create(),
 };
 return root.Parse(args).Invoke();

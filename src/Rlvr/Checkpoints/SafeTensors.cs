@@ -69,6 +69,17 @@ public static class SafeTensors
         return result;
     }
 
+    /// <summary>Reads one tensor described by a header from <see cref="ReadHeader"/>, without loading the others.</summary>
+    public static torch.Tensor LoadTensor(string path, SafeTensorsHeader header, string name)
+    {
+        EnsureLittleEndianHost();
+        if (!header.Tensors.TryGetValue(name, out var info))
+            throw SafeTensorsHeaderCodec.Invalid(path, "no such tensor", name);
+        using var stream = OpenRead(path);
+        stream.Position = header.DataStart + info.Begin;
+        return ReadData(path, stream, info);
+    }
+
     /// <summary>Names, dtypes, shapes and metadata without reading tensor data.</summary>
     public static SafeTensorsHeader ReadHeader(string path)
     {
