@@ -13,12 +13,15 @@ public sealed class HfTokenizer : ITokenizer
     private readonly BpeTokenizer _bpe;
     private readonly HfTokenizerJson _json;
     private readonly HfTokenizerConfig _config;
-    private readonly string _sourceDirectory;
+    private readonly IReadOnlyDictionary<string, byte[]> _files;
     private readonly int[] _prefixIds;
 
     private HfTokenizer(string sourceDirectory, HfTokenizerJson json, HfTokenizerConfig config)
     {
-        _sourceDirectory = sourceDirectory;
+        // Read now: the directory it came from may be gone when a later checkpoint is saved (--keep-last).
+        _files = new[] { TokenizerFiles.FileName, ConfigFileName, HfTokenizerConfig.GenerationConfigFileName }
+            .Where(name => File.Exists(Path.Combine(sourceDirectory, name)))
+            .ToDictionary(name => name, name => File.ReadAllBytes(Path.Combine(sourceDirectory, name)));
         _json = json;
         _config = config;
         _bpe = BpeTokenizer.Create(json.Options);
@@ -86,10 +89,6 @@ public sealed class HfTokenizer : ITokenizer
     /// comes along because the stop ids are read from it.</summary>
     public void Save(string directory)
     {
-        foreach (var name in new[] { TokenizerFiles.FileName, ConfigFileName, HfTokenizerConfig.GenerationConfigFileName })
-        {
-            var source = Path.Combine(_sourceDirectory, name);
-            if (File.Exists(source)) AtomicFile.WriteAllBytes(Path.Combine(directory, name), File.ReadAllBytes(source));
-        }
+        foreach (var (name, bytes) in _files) AtomicFile.WriteAllBytes(Path.Combine(directory, name), bytes);
     }
 }
