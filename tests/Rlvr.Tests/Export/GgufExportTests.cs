@@ -86,6 +86,10 @@ public class GgufExportTests(ITestOutputHelper output)
         Assert.Equal(bos, (int)vocab.BOS!.Value);
         Assert.Equal(IdOf(tokenizerConfig.GetProperty("eos_token").GetString()!), (int)vocab.EOS!.Value);
         Assert.Equal(tokenizerConfig.GetProperty("chat_template").GetString(), llama.Weights.Metadata["tokenizer.chat_template"]);
+        // An explicit head_dim must reach llama.cpp, which otherwise assumes hidden_size / heads.
+        var arch = config.GetProperty("model_type").GetString();
+        Assert.Equal(config.TryGetProperty("head_dim", out var headDim) ? headDim.GetInt32().ToString() : null,
+            llama.Weights.Metadata.GetValueOrDefault($"{arch}.attention.key_length"));
     }
 
     public static TheoryData<string, string> Encodings => new()
