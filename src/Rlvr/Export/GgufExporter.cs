@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rlvr.IO;
 using TorchSharp;
 
@@ -24,7 +25,7 @@ public static class GgufExporter
         var matrixType = weightType ?? TypeOnDisk(weights.Info(sources[0].HfName).DType);
 
         var metadata = new GgufMetadata();
-        GgufModelMetadata.Add(metadata, config, Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd('/')), matrixType);
+        GgufModelMetadata.Add(metadata, config, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDir))), matrixType);
         GgufTokenizerMetadata.Add(metadata, modelDir, config);
 
         var tensors = new List<GgufTensor>();
@@ -32,12 +33,12 @@ public static class GgufExporter
         {
             var factors = Llama3RopeFactors.Compute(scaling, config.RopeTheta, config.HeadDim);
             tensors.Add(new GgufTensor("rope_freqs.weight", [factors.Length], GgmlType.F32,
-                () => System.Runtime.InteropServices.MemoryMarshal.AsBytes(factors.AsSpan()).ToArray()));
+                stream => stream.Write(MemoryMarshal.AsBytes(factors.AsSpan()))));
         }
         foreach (var source in sources)
         {
             var type = source.Shape.Length >= 2 ? matrixType : GgmlType.F32;
-            tensors.Add(new GgufTensor(source.GgufName, source.Shape, type, () => Convert(weights, source, type)));
+            tensors.Add(new GgufTensor(source.GgufName, source.Shape, type, stream => WriteConverted(stream, weights, source, type)));
         }
 
         AtomicFile.Write(outPath, stream => GgufWriter.Write(stream, metadata, tensors));
@@ -68,7 +69,7 @@ public static class GgufExporter
         _ => null,
     };
 
-    private static byte[] Convert(HfWeightFiles weights, TensorSource source, GgmlType type)
+    private static void WriteConverted(Stream stream, HfWeightFiles weights, TensorSource source, GgmlType type)
     {
         using var scope = torch.NewDisposeScope();
         var tensor = weights.Load(source.HfName);
@@ -79,6 +80,7 @@ public static class GgufExporter
             GgmlType.F16 => torch.ScalarType.Float16,
             _ => torch.ScalarType.BFloat16,
         };
-        return tensor.to(target).contiguous().bytes.ToArray();
+        // The span views the tensor's native memory: no managed copy of a possibly multi-gigabyte matrix.
+        stream.Write(tensor.to(target).contiguous().bytes);
     }
 }

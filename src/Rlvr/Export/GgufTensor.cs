@@ -9,9 +9,9 @@ public enum GgmlType : uint
 }
 
 /// <summary>One tensor of a GGUF file. <see cref="Shape"/> is row-major (as PyTorch and safetensors give it); the
-/// writer reverses it into ggml's fastest-dimension-first order. <see cref="Bytes"/> is called once, while the data
-/// section is written, so a large model never needs all of its tensors in memory at once.</summary>
-public sealed record GgufTensor(string Name, long[] Shape, GgmlType Type, Func<byte[]> Bytes)
+/// writer reverses it into ggml's fastest-dimension-first order. <see cref="WriteData"/> is called once, while the
+/// data section is written, so a large model never needs all of its tensors in memory at once.</summary>
+public sealed record GgufTensor(string Name, long[] Shape, GgmlType Type, Action<Stream> WriteData)
 {
     public long ElementCount => Shape.Aggregate(1L, (product, dimension) => checked(product * dimension));
 

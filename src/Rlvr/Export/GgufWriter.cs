@@ -41,11 +41,12 @@ public static class GgufWriter
         Pad(output);
         foreach (var tensor in tensors)
         {
-            var bytes = tensor.Bytes();
-            if (bytes.LongLength != tensor.ByteLength)
+            output.Flush();
+            var start = stream.Position;
+            tensor.WriteData(stream);
+            if (stream.Position - start != tensor.ByteLength)
                 throw new InvalidOperationException(
-                    $"tensor '{tensor.Name}' produced {bytes.LongLength} bytes, expected {tensor.ByteLength}");
-            output.Write(bytes);
+                    $"tensor '{tensor.Name}' wrote {stream.Position - start} bytes, expected {tensor.ByteLength}");
             Pad(output);
         }
         output.Flush();

@@ -40,6 +40,28 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void LoadTensorReadsOneTensorAsLoadDoes()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("t.safetensors");
+        using var a = Sample(torch.ScalarType.BFloat16);
+        using var b = Sample(torch.ScalarType.Int64);
+        using var c = Sample(torch.ScalarType.Float32);
+        SafeTensors.Save(path, new Dictionary<string, torch.Tensor> { ["a"] = a, ["b"] = b, ["c"] = c });
+
+        var header = SafeTensors.ReadHeader(path);
+        var all = SafeTensors.Load(path);
+        foreach (var name in new[] { "c", "a", "b" })
+        {
+            using var one = SafeTensors.LoadTensor(path, header, name);
+            Assert.Equal(all[name].dtype, one.dtype);
+            Assert.Equal(all[name].bytes.ToArray(), one.bytes.ToArray());
+        }
+        foreach (var tensor in all.Values) tensor.Dispose();
+        Assert.Throws<InvalidDataException>(() => SafeTensors.LoadTensor(path, header, "missing"));
+    }
+
+    [Fact]
     public void RoundTripsNonContiguousScalarAndEmptyTensorsWithMetadata()
     {
         using var dir = new TempDir();

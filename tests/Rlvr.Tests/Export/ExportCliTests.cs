@@ -64,5 +64,10 @@ public class ExportCliTests
         Assert.StartsWith($"wrote {outPath}: qwen3, 24 tensors (BF16 matrices), 151936 tokens", result.Stdout);
         Assert.Equal("GGUF"u8.ToArray(), File.ReadAllBytes(outPath)[..4]);
         Assert.Equal([Path.GetFileName(outPath)], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+
+        // Without --dtype the matrices keep the checkpoint's type (tiny-qwen2 is stored in BF16).
+        var keep = CliProcess.Run("export", "--model", HfReference.ModelDir("tiny-qwen2"), "--out", outPath);
+        Assert.True(keep.ExitCode == 0, keep.Stderr);
+        Assert.StartsWith($"wrote {outPath}: qwen2, 26 tensors (BF16 matrices)", keep.Stdout);
     }
 }

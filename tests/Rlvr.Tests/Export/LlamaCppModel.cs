@@ -13,6 +13,13 @@ public sealed class LlamaCppModel : IDisposable
 
     public LLamaWeights Weights { get; }
 
+    // llama.cpp logs every tensor and buffer at info level; keep warnings and errors only, so test output stays
+    // readable. The callback must be registered before the native library loads.
+    static LlamaCppModel() => NativeLibraryConfig.All.WithLogCallback((level, message) =>
+    {
+        if (level is LLamaLogLevel.Warning or LLamaLogLevel.Error) Console.Error.Write(message);
+    });
+
     public LlamaCppModel(string ggufPath)
     {
         parameters = new ModelParams(ggufPath)
