@@ -34,7 +34,9 @@ public static class MetricsPlots
                 .Where(p => p.step is not null && p.value is not null).Select(p => (x: p.step!.Value, y: p.value!.Value)).ToList();
             var plot = new Plot();
             var line = plot.Add.Scatter(points.Select(p => p.x).ToArray(), points.Select(p => p.y).ToArray());
+            line.LineWidth = 2;
             line.MarkerSize = points.Count <= 40 ? 6 : 0;
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             plot.Title($"{metric} vs step ({runName})");
             plot.XLabel("step");
             plot.YLabel(metric);
