@@ -10,8 +10,7 @@ namespace Rlvr.Tests.Cli;
 
 /// <summary>Process-level resume: a run killed with SIGKILL at random points and resumed each time ends bit for bit
 /// where an uninterrupted run ends (metrics apart from time fields, the TensorBoard scalars that mirror them, and the
-/// final weights); SIGTERM finishes the
-/// step, writes a checkpoint and exits with 143.</summary>
+/// final weights); SIGTERM finishes the step, writes a checkpoint and exits with 143.</summary>
 public class KillAndResumeTests
 {
     const int Steps = 6;
