@@ -40,10 +40,14 @@ public static class MetricsPlots
             plot.Title($"{metric} vs step ({runName})");
             plot.XLabel("step");
             plot.YLabel(metric);
-            var path = Path.Combine(outDir, metric + ".png");
+            var path = Path.Combine(outDir, FileName(metric) + ".png");
             AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
             paths.Add(path);
         }
         return paths;
     }
+
+    /// <summary>The metric's name with anything but letters, digits, '_', '-' and '.' replaced, so that a key of a
+    /// hand-edited metrics.jsonl cannot point outside the out dir.</summary>
+    static string FileName(string metric) => string.Concat(metric.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_'));
 }
