@@ -34,14 +34,20 @@ public static class MetricsPlots
                 .Where(p => p.step is not null && p.value is not null).Select(p => (x: p.step!.Value, y: p.value!.Value)).ToList();
             var plot = new Plot();
             var line = plot.Add.Scatter(points.Select(p => p.x).ToArray(), points.Select(p => p.y).ToArray());
+            line.LineWidth = 2;
             line.MarkerSize = points.Count <= 40 ? 6 : 0;
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             plot.Title($"{metric} vs step ({runName})");
             plot.XLabel("step");
             plot.YLabel(metric);
-            var path = Path.Combine(outDir, metric + ".png");
+            var path = Path.Combine(outDir, FileName(metric) + ".png");
             AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
             paths.Add(path);
         }
         return paths;
     }
+
+    /// <summary>The metric's name with anything but letters, digits, '_', '-' and '.' replaced, so that a key of a
+    /// hand-edited metrics.jsonl cannot point outside the out dir.</summary>
+    static string FileName(string metric) => string.Concat(metric.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_'));
 }

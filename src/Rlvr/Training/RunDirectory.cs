@@ -6,8 +6,9 @@ using Rlvr.Checkpoints;
 
 namespace Rlvr.Training;
 
-/// <summary>Layout of a run: config.json (all effective settings), metrics.jsonl, step-N/ (checkpoints along the way,
-/// resumable once their run state is in place), final/ (checkpoint of a finished run), summary.json.</summary>
+/// <summary>Layout of a run: config.json (all effective settings), metrics.jsonl and its TensorBoard copy
+/// events.out.tfevents.*, step-N/ (checkpoints along the way, resumable once their run state is in place), final/
+/// (checkpoint of a finished run), summary.json.</summary>
 public sealed record RunDirectory(string Root)
 {
     public string ConfigPath => Path.Combine(Root, "config.json");

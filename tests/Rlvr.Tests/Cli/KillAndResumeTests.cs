@@ -2,14 +2,15 @@ using System.Runtime.InteropServices;
 using Rlvr.Checkpoints;
 using Rlvr.Tests.Model;
 using Rlvr.Tests.Support;
+using Rlvr.Tests.Training;
 using Rlvr.Tokenization;
 using Rlvr.Training;
 
 namespace Rlvr.Tests.Cli;
 
 /// <summary>Process-level resume: a run killed with SIGKILL at random points and resumed each time ends bit for bit
-/// where an uninterrupted run ends (metrics apart from time fields, and the final weights); SIGTERM finishes the
-/// step, writes a checkpoint and exits with 143.</summary>
+/// where an uninterrupted run ends (metrics apart from time fields, the TensorBoard scalars that mirror them, and the
+/// final weights); SIGTERM finishes the step, writes a checkpoint and exits with 143.</summary>
 public class KillAndResumeTests
 {
     const int Steps = 6;
@@ -92,6 +93,10 @@ public class KillAndResumeTests
         Assert.True(last.ExitCode == 0, last.Stderr);
 
         Assert.Equal(Metrics(whole), Metrics(cut));
+        // A kill can fall between a metrics row and its TensorBoard scalars, or inside an event record; each resume
+        // rebuilds the event file from the rows it keeps.
+        TensorBoardEvents.AssertMirrorsMetrics(new RunDirectory(whole));
+        TensorBoardEvents.AssertMirrorsMetrics(new RunDirectory(cut));
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "final", "model.safetensors")), File.ReadAllBytes(Path.Combine(cut, "final", "model.safetensors")));
     }
 

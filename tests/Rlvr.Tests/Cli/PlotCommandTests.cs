@@ -84,6 +84,18 @@ public class PlotCommandTests
     }
 
     [Fact]
+    public void AKeyWithAPathInItStaysInTheOutDir()
+    {
+        using var dir = new TempDir();
+        var run = dir.File("run");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(new RunDirectory(run).MetricsPath, "{\"step\":1,\"../escape\":1}\n{\"step\":2,\"../escape\":2}\n");
+        Assert.Equal(0, CliProcess.Run("plot", run, "--metrics", "all").ExitCode);
+        Assert.Equal([".._escape.png"], PngNames(Path.Combine(run, "plots")));
+        Assert.False(File.Exists(Path.Combine(run, "escape.png")));
+    }
+
+    [Fact]
     public void BadInputIsAOneLineErrorAndWritesNothing()
     {
         using var dir = new TempDir();

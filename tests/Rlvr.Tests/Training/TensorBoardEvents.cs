@@ -19,10 +19,13 @@ public static class TensorBoardEvents
 
     /// <summary>The scalars of an event file in order, after checking every CRC and that it starts with the
     /// file-version record TensorBoard expects.</summary>
-    public static List<ScalarEvent> ReadScalars(string path)
+    public static List<ScalarEvent> ReadScalars(string path) => ReadTimedScalars(path).Select(e => e.scalar).ToList();
+
+    /// <summary><see cref="ReadScalars"/> with the wall time of the event each scalar came in.</summary>
+    public static List<(ScalarEvent scalar, double wallTime)> ReadTimedScalars(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        var scalars = new List<ScalarEvent>();
+        var scalars = new List<(ScalarEvent, double)>();
         int pos = 0, records = 0;
         while (pos < bytes.Length)
         {
@@ -35,18 +38,20 @@ public static class TensorBoardEvents
             pos += 12 + length + 4;
 
             long step = 0;
+            double wallTime = 0;
             string? fileVersion = null;
             var values = new List<(string tag, float value)>();
             foreach (var field in Fields(data.ToArray()))
             {
-                if (field.Number == 2) step = (long)field.Varint;
+                if (field.Number == 1) wallTime = BitConverter.UInt64BitsToDouble(field.Fixed);
+                else if (field.Number == 2) step = (long)field.Varint;
                 else if (field.Number == 3) fileVersion = Encoding.UTF8.GetString(field.Bytes);
                 else if (field.Number == 5)
                     foreach (var value in Fields(field.Bytes).Where(f => f.Number == 1))
                         values.Add(SummaryValue(value.Bytes));
             }
             if (records++ == 0) Assert.Equal("brain.Event:2", fileVersion);
-            scalars.AddRange(values.Select(v => new ScalarEvent(step, v.tag, v.value)));
+            scalars.AddRange(values.Select(v => (new ScalarEvent(step, v.tag, v.value), wallTime)));
         }
         return scalars;
     }

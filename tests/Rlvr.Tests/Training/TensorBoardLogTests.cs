@@ -42,15 +42,17 @@ public class TensorBoardLogTests
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "metrics.jsonl");
         using (var log = new MetricsLog(path))
-            for (int step = 1; step <= 3; step++) log.Write(new Dictionary<string, object?> { ["step"] = step, ["loss"] = 1.0 / step });
+            for (int step = 1; step <= 3; step++) log.Write(new Dictionary<string, object?> { ["step"] = step, ["loss"] = 1.0 / step, ["time_s"] = 10.0 * step });
         var before = TensorBoardEvents.FileIn(dir.Path);
 
         MetricsLog.Truncate(path, 2);
         using (var log = new MetricsLog(path, append: true))
-            log.Write(new Dictionary<string, object?> { ["step"] = 3, ["loss"] = 7.0 });
+            log.Write(new Dictionary<string, object?> { ["step"] = 3, ["loss"] = 7.0, ["time_s"] = 41.4 });
 
         Assert.False(File.Exists(before));
-        Assert.Equal([new(1, "loss", 1f), new(2, "loss", 0.5f), new(3, "loss", 7f)],
-            TensorBoardEvents.ReadScalars(TensorBoardEvents.FileIn(dir.Path)));
+        var events = TensorBoardEvents.ReadTimedScalars(TensorBoardEvents.FileIn(dir.Path)).Where(e => e.scalar.Tag == "loss").ToList();
+        Assert.Equal([new(1, "loss", 1f), new(2, "loss", 0.5f), new(3, "loss", 7f)], events.Select(e => e.scalar));
+        // Wall times follow time_s (whole seconds) across the resume, whatever the clock did in between.
+        Assert.Equal([0.0, 10.0, 31.0], events.Select(e => e.wallTime - events[0].wallTime));
     }
 }
