@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Rlvr.Chat;
 
 /// <summary>Splits a template into text and tag tokens with Jinja's whitespace control as transformers configures
