@@ -93,13 +93,15 @@ internal sealed class TemplateLexer
             if (_pos >= _source.Length)
                 throw new TemplateLineException(beginLine, $"unclosed tag '{(isVariable ? "{{" : "{%")}'");
             if (depth == 0 && TryTagEnd(isVariable)) return;
+            var tokenStart = _pos;
             var token = ExpressionScanner.Next(_source, ref _pos, _line);
             if (token.Kind == TokenKind.Operator)
             {
                 if (token.Value is "(" or "[" or "{") depth++;
                 else if (token.Value is ")" or "]" or "}") depth--;
             }
-            _line += token.Kind == TokenKind.String ? token.Value.Count(c => c == '\n') : 0;
+            // Count the source's newlines, not the literal's: an escaped \n in a string is not a template line.
+            _line += CountNewlines(tokenStart, _pos);
             _tokens.Add(token);
         }
     }

@@ -18,6 +18,7 @@ public class ChatTemplateErrorTests
     [InlineData("{% endfor %}", 1, "unexpected tag 'endfor'")]
     [InlineData("{{ 'abc }}", 1, "unclosed string literal")]
     [InlineData("{{ f(*args) }}", 1, "unsupported argument unpacking '*'")]
+    [InlineData("{{- '\\n\\n# Tools\\n' }}\n{{ 'multi\nline' }}\n{{ x | bogus }}", 4, "unsupported filter 'bogus'")]
     public void LoadingRejects(string template, int line, string problem)
     {
         var error = Assert.Throws<ChatTemplateException>(() => new ChatTemplate(template, "my.jinja"));
