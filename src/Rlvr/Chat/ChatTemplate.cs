@@ -128,7 +128,7 @@ public sealed class ChatTemplate
         var output = new StringBuilder();
         try
         {
-            new Interpreter().Render(_body, new Scope(context), output);
+            new Interpreter().ExecuteBody(_body, new Scope(context), output);
         }
         catch (TemplateLineException e)
         {
