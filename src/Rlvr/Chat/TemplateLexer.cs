@@ -36,6 +36,8 @@ internal sealed class TemplateLexer
             }
             var kind = _source[tagStart + 1];
             var sign = tagStart + 2 < _source.Length ? _source[tagStart + 2] : '\0';
+            // `{{+` is not a marker: the + is the expression's unary plus.
+            if (sign == '+' && kind == '{') sign = '\0';
             var text = _source[_pos..tagStart];
             if (sign == '-') text = PyText.RStripWhitespace(text);
             else if (sign != '+' && kind != '{') text = LStripBlock(text);
