@@ -108,6 +108,21 @@ public sealed class ChatTemplate
         return tokens;
     }
 
+    /// <summary>The text the template writes right after an assistant message's content, such as
+    /// <c>"&lt;|im_end|&gt;\n"</c> (Qwen) or <c>"&lt;|eot_id|&gt;"</c> (Llama 3): where a generated turn ends, found by
+    /// rendering a probe conversation rather than by knowing the model family.</summary>
+    public string AssistantTurnEnd(JsonObject? variables = null)
+    {
+        const string probe = "assistant-turn-probe";
+        var messages = new JsonArray(
+            new JsonObject { ["role"] = "user", ["content"] = "user-turn-probe" },
+            new JsonObject { ["role"] = "assistant", ["content"] = probe });
+        var text = Render(messages, false, variables);
+        var at = text.LastIndexOf(probe, StringComparison.Ordinal);
+        return at >= 0 ? text[(at + probe.Length)..]
+            : throw new ChatTemplateException($"{SourceName}: the template does not write an assistant message's content");
+    }
+
     /// <summary>Renders a conversation. <paramref name="messages"/> is a JSON array of message objects
     /// (<c>role</c>, <c>content</c>, optionally <c>tool_calls</c>, <c>reasoning_content</c>, ...);
     /// <paramref name="variables"/> are the extra keyword arguments of apply_chat_template (<c>tools</c>,
@@ -128,7 +143,7 @@ public sealed class ChatTemplate
         var output = new StringBuilder();
         try
         {
-            new Interpreter().Render(_body, new Scope(context), output);
+            new Interpreter().ExecuteBody(_body, new Scope(context), output);
         }
         catch (TemplateLineException e)
         {

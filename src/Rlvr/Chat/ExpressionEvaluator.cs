@@ -52,7 +52,9 @@ internal static class ExpressionEvaluator
                 return true;
             case ConditionalExpr conditional:
                 if (PyValues.IsTrue(Eval(conditional.Condition))) return Eval(conditional.Then);
-                return conditional.Otherwise == null ? new Undefined("the conditional expression has no else") : Eval(conditional.Otherwise);
+                return conditional.Otherwise == null
+                    ? new Undefined($"the inline if-expression on line {conditional.Line} evaluated to false and no else section was defined.")
+                    : Eval(conditional.Otherwise);
             default:
                 throw new InvalidOperationException($"unsupported expression {expr.GetType().Name}");
         }

@@ -12,23 +12,23 @@ internal static partial class Filters
 
     private static readonly Dictionary<string, Filter> All = new()
     {
-        ["abs"] = (v, a) => Checked(a, "abs") ?? (v is double d ? Math.Abs(d) : (object)Math.Abs(PyValues.ToLong(v))),
-        ["capitalize"] = (v, a) => Checked(a, "capitalize") ?? PyText.Capitalize(PyValues.Str(v)),
-        ["count"] = (v, a) => Checked(a, "count") ?? PyValues.Length(v),
-        ["length"] = (v, a) => Checked(a, "length") ?? PyValues.Length(v),
+        ["abs"] = (v, a) => NoArguments(a, "abs") ?? (v is double d ? Math.Abs(d) : (object)Math.Abs(PyValues.ToLong(v))),
+        ["capitalize"] = (v, a) => NoArguments(a, "capitalize") ?? PyText.Capitalize(PyValues.Str(v)),
+        ["count"] = (v, a) => NoArguments(a, "count") ?? PyValues.Length(v),
+        ["length"] = (v, a) => NoArguments(a, "length") ?? PyValues.Length(v),
         ["default"] = Default,
         ["d"] = Default,
-        ["first"] = (v, a) => Checked(a, "first") ?? (PyValues.Iterate(v) is { Count: > 0 } items ? items[0] : new Undefined("No first item, sequence was empty.")),
-        ["last"] = (v, a) => Checked(a, "last") ?? (PyValues.Iterate(v) is { Count: > 0 } items ? items[^1] : new Undefined("No last item, sequence was empty.")),
+        ["first"] = (v, a) => NoArguments(a, "first") ?? (PyValues.Iterate(v) is { Count: > 0 } items ? items[0] : new Undefined("No first item, sequence was empty.")),
+        ["last"] = (v, a) => NoArguments(a, "last") ?? (PyValues.Iterate(v) is { Count: > 0 } items ? items[^1] : new Undefined("No last item, sequence was empty.")),
         ["float"] = ToFloat,
         ["int"] = ToInt,
         ["indent"] = Indent,
         ["items"] = Items,
         ["join"] = Join,
-        ["list"] = (v, a) => Checked(a, "list") ?? PyValues.Iterate(v),
-        ["lower"] = (v, a) => Checked(a, "lower") ?? PyValues.Str(v).ToLowerInvariant(),
-        ["upper"] = (v, a) => Checked(a, "upper") ?? PyValues.Str(v).ToUpperInvariant(),
-        ["title"] = (v, a) => Checked(a, "title") ?? Title(PyValues.Str(v)),
+        ["list"] = (v, a) => NoArguments(a, "list") ?? PyValues.Iterate(v),
+        ["lower"] = (v, a) => NoArguments(a, "lower") ?? PyValues.Str(v).ToLowerInvariant(),
+        ["upper"] = (v, a) => NoArguments(a, "upper") ?? PyValues.Str(v).ToUpperInvariant(),
+        ["title"] = (v, a) => NoArguments(a, "title") ?? Title(PyValues.Str(v)),
         ["map"] = Map,
         ["select"] = (v, a) => Select(v, a, keep: true),
         ["reject"] = (v, a) => Select(v, a, keep: false),
@@ -40,12 +40,12 @@ internal static partial class Filters
             return Replace(PyValues.Str(v), PyValues.Str(a.Get(0, "old")), PyValues.Str(a.Get(1, "new")),
                 a.Get(2, "count") is { } count ? PyValues.ToLong(count) : -1);
         },
-        ["reverse"] = (v, a) => Checked(a, "reverse") ?? (v is string s
+        ["reverse"] = (v, a) => NoArguments(a, "reverse") ?? (v is string s
             ? string.Concat(PyText.CodePoints(s).AsEnumerable().Reverse())
             : PyValues.Iterate(v).AsEnumerable().Reverse().ToList()),
-        ["safe"] = (v, a) => Checked(a, "safe") ?? v,
+        ["safe"] = (v, a) => NoArguments(a, "safe") ?? v,
         ["sort"] = Sort,
-        ["string"] = (v, a) => Checked(a, "string") ?? PyValues.Str(v),
+        ["string"] = (v, a) => NoArguments(a, "string") ?? PyValues.Str(v),
         ["tojson"] = (v, a) => PyJson.FromArguments(a).Dumps(v),
         ["trim"] = (v, a) =>
         {
@@ -61,7 +61,7 @@ internal static partial class Filters
         All.TryGetValue(name, out var filter) ? filter(value, args) : throw new InvalidOperationException($"unsupported filter '{name}'");
 
     // Argument check for filters without parameters; returns null so the filter body follows `??`.
-    private static object? Checked(CallArguments args, string name)
+    private static object? NoArguments(CallArguments args, string name)
     {
         args.Check(name);
         return null;

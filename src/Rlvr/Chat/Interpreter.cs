@@ -3,16 +3,11 @@ using System.Text;
 namespace Rlvr.Chat;
 
 /// <summary>Executes a parsed template: statements write to the output, expressions evaluate to values with
-/// Python semantics. Errors carry the line of the construct that failed.</summary>
+/// Python semantics. Errors carry the line of the construct that failed. The parser has already made sure that
+/// break and continue sit inside a loop.</summary>
 internal sealed class Interpreter
 {
     public enum Flow { Normal, Break, Continue }
-
-    public void Render(IReadOnlyList<Stmt> body, Scope scope, StringBuilder output)
-    {
-        if (ExecuteBody(body, scope, output) != Flow.Normal)
-            throw new TemplateLineException(body.Count > 0 ? body[^1].Line : 1, "'break' or 'continue' outside a loop");
-    }
 
     public Flow ExecuteBody(IReadOnlyList<Stmt> body, Scope scope, StringBuilder output)
     {

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Rlvr.Chat;
 
 /// <summary>Splits a template into text and tag tokens with Jinja's whitespace control as transformers configures
@@ -38,6 +36,8 @@ internal sealed class TemplateLexer
             }
             var kind = _source[tagStart + 1];
             var sign = tagStart + 2 < _source.Length ? _source[tagStart + 2] : '\0';
+            // `{{+` is not a marker: the + is the expression's unary plus.
+            if (sign == '+' && kind == '{') sign = '\0';
             var text = _source[_pos..tagStart];
             if (sign == '-') text = PyText.RStripWhitespace(text);
             else if (sign != '+' && kind != '{') text = LStripBlock(text);
@@ -95,13 +95,15 @@ internal sealed class TemplateLexer
             if (_pos >= _source.Length)
                 throw new TemplateLineException(beginLine, $"unclosed tag '{(isVariable ? "{{" : "{%")}'");
             if (depth == 0 && TryTagEnd(isVariable)) return;
+            var tokenStart = _pos;
             var token = ExpressionScanner.Next(_source, ref _pos, _line);
             if (token.Kind == TokenKind.Operator)
             {
                 if (token.Value is "(" or "[" or "{") depth++;
                 else if (token.Value is ")" or "]" or "}") depth--;
             }
-            _line += token.Kind == TokenKind.String ? token.Value.Count(c => c == '\n') : 0;
+            // Count the source's newlines, not the literal's: an escaped \n in a string is not a template line.
+            _line += CountNewlines(tokenStart, _pos);
             _tokens.Add(token);
         }
     }

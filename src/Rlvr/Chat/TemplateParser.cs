@@ -7,6 +7,8 @@ internal sealed class TemplateParser
 {
     private readonly TokenStream _tokens;
     private readonly ExpressionParser _expressions;
+    // Loops enclosing the statement being parsed, within the current macro: break and continue need one.
+    private int _loopDepth;
 
     private TemplateParser(List<TemplateToken> tokens)
     {
@@ -69,6 +71,8 @@ internal sealed class TemplateParser
             "for" => ParseFor(line),
             "set" => ParseSet(line),
             "macro" => ParseMacro(line),
+            "break" or "continue" when _loopDepth == 0 =>
+                throw new TemplateLineException(line, $"'{token.Value}' outside a loop"),
             "break" => new BreakStmt(line),
             "continue" => new ContinueStmt(line),
             "generation" => ParseGeneration(line),
@@ -118,7 +122,9 @@ internal sealed class TemplateParser
         var filter = _tokens.SkipName("if") ? _expressions.ParseExpression() : null;
         if (_tokens.Current.IsName("recursive")) throw new TemplateLineException(line, "unsupported loop modifier 'recursive'");
         EndTag();
+        _loopDepth++;
         var (body, end) = ParseBody(["else", "endfor"], line, "for");
+        _loopDepth--;
         List<Stmt> otherwise = [];
         if (end == "else")
         {
@@ -166,7 +172,10 @@ internal sealed class TemplateParser
             parameters.Add((parameter, _tokens.SkipOperator("=") ? _expressions.ParseExpression() : null));
         }
         EndTag();
+        var enclosingLoops = _loopDepth;
+        _loopDepth = 0;
         var (body, _) = ParseBody(["endmacro"], line, "macro");
+        _loopDepth = enclosingLoops;
         EndTag();
         return new MacroStmt(name, parameters, body, line);
     }

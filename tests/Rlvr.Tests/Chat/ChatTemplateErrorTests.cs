@@ -18,6 +18,8 @@ public class ChatTemplateErrorTests
     [InlineData("{% endfor %}", 1, "unexpected tag 'endfor'")]
     [InlineData("{{ 'abc }}", 1, "unclosed string literal")]
     [InlineData("{{ f(*args) }}", 1, "unsupported argument unpacking '*'")]
+    [InlineData("{% for x in xs %}{% macro m() %}\n{% break %}{% endmacro %}{% endfor %}", 2, "'break' outside a loop")]
+    [InlineData("{{- '\\n\\n# Tools\\n' }}\n{{ 'multi\nline' }}\n{{ x | bogus }}", 4, "unsupported filter 'bogus'")]
     public void LoadingRejects(string template, int line, string problem)
     {
         var error = Assert.Throws<ChatTemplateException>(() => new ChatTemplate(template, "my.jinja"));
@@ -36,6 +38,7 @@ public class ChatTemplateErrorTests
         "the template raised an error: Only user and assistant roles are supported!")]
     [InlineData("{{ strftime_now('%Q') }}", 1, "unsupported strftime directive '%Q'")]
     [InlineData("{{ 1 // 0 }}", 1, "division by zero")]
+    [InlineData("{{ ('a' if false) + 'b' }}", 1, "the inline if-expression on line 1 evaluated to false and no else section was defined.")]
     public void RenderingRejects(string template, int line, string problem)
     {
         var chat = new ChatTemplate(template, "my.jinja");

@@ -22,10 +22,7 @@ public class ChatTemplateFixtureTests
     public void RendersEveryConversationExactly(string fixture, string templateLocation)
     {
         var fixturePath = SharedData.Require($"data/hf/chat/{fixture}.jsonl");
-        var templatePath = SharedData.Require($"data/hf/{templateLocation}");
-        var template = templatePath.EndsWith(".jinja")
-            ? new ChatTemplate(File.ReadAllText(templatePath), templatePath)
-            : ChatTemplate.FromTokenizerConfig(templatePath);
+        var template = Load(templateLocation);
         var lines = File.ReadAllLines(fixturePath).Where(line => line.Length > 0).ToList();
         Assert.True(lines.Count >= 20, $"{fixturePath} has only {lines.Count} conversations");
         for (var i = 0; i < lines.Count; i++)
@@ -38,6 +35,36 @@ public class ChatTemplateFixtureTests
                 Assert.Fail($"{fixture} conversation {i + 1} differs at char {FirstDifference(expected, rendered)}:\n"
                     + $"expected: {JsonValue.Create(expected)!.ToJsonString()}\nrendered: {JsonValue.Create(rendered)!.ToJsonString()}");
         }
+    }
+
+    [Theory, MemberData(nameof(Fixtures))]
+    public void AssistantTurnEndIsWhatFollowsAFinalAssistantMessage(string fixture, string templateLocation)
+    {
+        var template = Load(templateLocation);
+        var turnEnd = template.AssistantTurnEnd();
+        Assert.NotEqual("", turnEnd);
+        var checkedConversations = 0;
+        foreach (var line in File.ReadAllLines(SharedData.Require($"data/hf/chat/{fixture}.jsonl")).Where(l => l.Length > 0))
+        {
+            var record = JsonNode.Parse(line)!.AsObject();
+            var last = record["messages"]!.AsArray()[^1]!;
+            if (record["add_generation_prompt"]!.GetValue<bool>() || last["role"]!.GetValue<string>() != "assistant") continue;
+            // Llama's templates trim the content (with Python's notion of whitespace) and Qwen3's moves reasoning
+            // out of it: keep to contents that no template rewrites.
+            var content = last["content"]!.GetValue<string>();
+            if (content.Trim() != content || content.Any(char.IsControl) || content.Contains("</think>")) continue;
+            Assert.EndsWith(content + turnEnd, record["text"]!.GetValue<string>());
+            checkedConversations++;
+        }
+        Assert.True(checkedConversations >= 5, $"only {checkedConversations} conversations of {fixture} end with an assistant message");
+    }
+
+    private static ChatTemplate Load(string templateLocation)
+    {
+        var templatePath = SharedData.Require($"data/hf/{templateLocation}");
+        return templatePath.EndsWith(".jinja")
+            ? new ChatTemplate(File.ReadAllText(templatePath), templatePath)
+            : ChatTemplate.FromTokenizerConfig(templatePath);
     }
 
     private static int FirstDifference(string a, string b)

@@ -175,6 +175,10 @@ public class JinjaInterpreterTests
 
     public static TheoryData<string, string, string> MacrosCases => new()
     {
+        // Qwen3-Coder's way of rendering tool arguments and extra schema keys.
+        { "{% macro extra(d, handled) %}\n    {%- for k in d if k not in handled %}\n        {%- if d[k] is mapping or (d[k] is sequence and d[k] is not string) %}\n            {{- '<' ~ k ~ '>' ~ (d[k] | tojson | safe) }}\n        {%- else %}\n            {{- '<' ~ k ~ '>' ~ (d[k] | string) }}\n        {%- endif %}\n    {%- endfor %}\n{% endmacro %}\n{%- for name, value in args|items %}\n    {%- set value = value | tojson if value is mapping or (value is sequence and value is not string) else value | string %}\n[{{ name }}={{ value }}]\n{%- endfor %}\n{{ extra(args, ['a']) }}",
+          "{\"args\": {\"a\": 1, \"b\": [2, {\"c\": true}], \"d\": \"x\", \"e\": null}}",
+          "[a=1][b=[2, {\"c\": true}]][d=x][e=None]<b>[2, {\"c\": true}]<d>x<e>None" },
         { "{% macro f(a, b='x') %}[{{a}}{{b}}]{% endmacro %}{{ f(1) }}{{ f(1, b=2) }}{{ f(b=3, a=4) }}{{ f() }}",
           "{}",
           "[1x][12][43][x]" },
