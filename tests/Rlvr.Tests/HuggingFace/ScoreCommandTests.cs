@@ -33,18 +33,20 @@ public class ScoreCommandTests
 
     [Theory]
     [MemberData(nameof(TinyModels.Names), MemberType = typeof(TinyModels))]
-    public void ScoresOfTheReferenceTextsMatchTheReference(string name)
+    public void ScoresOfTheReferenceTextsAndConversationMatchTheReference(string name)
     {
         using var dir = new TempDir();
         var input = dir.File("in.jsonl");
         var lines = File.ReadLines(Path.Combine(TinyModels.Dir(name), "reference.jsonl")).Where(l => l.Length > 0)
             .Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        // A rendered conversation already starts with its BOS, as apply_chat_template's text does.
-        File.WriteAllLines(input, lines.Select(l => new JsonObject
-        {
-            ["name"] = l["name"]!.DeepClone(), ["text"] = l["text"]!.DeepClone(),
-            ["add_special_tokens"] = !l["name"]!.GetValue<string>().StartsWith("chat"),
-        }.ToJsonString()));
+        // The "chat" reference is the model's template applied to one user message, so it goes in as that message.
+        File.WriteAllLines(input, lines.Select(l => (l["name"]!.GetValue<string>() == "chat"
+            ? new JsonObject
+            {
+                ["name"] = "chat", ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello!" }),
+                ["add_generation_prompt"] = true,
+            }
+            : new JsonObject { ["name"] = l["name"]!.DeepClone(), ["text"] = l["text"]!.DeepClone() }).ToJsonString()));
         var output = dir.File("out.jsonl");
         var result = CliProcess.Run("score", "--model", TinyModels.Dir(name), "--input", input, "--out", output);
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -53,6 +55,7 @@ public class ScoreCommandTests
         foreach (var (reference, line) in TinyModels.References(name).Zip(scored, (r, l) => (r, l)))
         {
             Assert.Equal(reference.Ids, line["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
+            Assert.Equal(lines.First(l => l["name"]!.GetValue<string>() == reference.Name)["text"]!.GetValue<string>(), line["text"]!.GetValue<string>());
             TinyModels.AssertMatches(reference, line["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
                 line["last_top5"]!.AsArray().Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<double>())).ToList());
         }
