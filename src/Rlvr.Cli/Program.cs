@@ -16,6 +16,7 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     VerifyCommand.Create(),
     BenchCommand.Create(),
     PlotCommand.Create(),
+    TokenizeCommand.Create(),
     ScoreCommand.Create(),
     ExportCommand.Create(),
 };

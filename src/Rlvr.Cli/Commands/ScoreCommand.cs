@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
 using Rlvr.Evaluation;
@@ -15,67 +14,70 @@ public static class ScoreCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model directory (a Hugging Face llama/qwen2/qwen3 model or an Rlvr checkpoint)", Required = true };
-        var ids = new Option<string?>("--ids") { Description = "comma-separated token ids, e.g. 1,2,3" };
-        var text = new Option<string?>("--text") { Description = "text to tokenize with the model's tokenizer (BOS added)" };
-        var input = new Option<string?>("--input") { Description = "JSONL with \"ids\" or \"text\" per line" };
-        var output = new Option<string?>("--out") { Description = "with --input: where to write each line with \"logprobs\" and \"last_top5\" added" };
+        var inputs = new InputOptions(acceptIds: true);
         var json = new Option<bool>("--json") { Description = "print JSON instead of a table" };
         var dtype = Common.DType();
         var device = Common.Device();
-        var cmd = new Command("score", "Log-probability of each token given the ones before it") { model, ids, text, input, output, json, dtype, device };
+        var cmd = new Command("score", "Log-probability of each token given the ones before it") { model, json, dtype, device };
+        foreach (var option in inputs.All) cmd.Options.Add(option);
         cmd.SetAction(r => Common.Guard(() =>
         {
+            var items = inputs.Read(r);
             var modelDir = r.GetValue(model)!;
-            var given = new[] { r.GetValue(ids) is not null, r.GetValue(text) is not null, r.GetValue(input) is not null }.Count(b => b);
-            if (given != 1) throw new ArgumentException("give exactly one of --ids, --text or --input");
-            var outPath = r.GetValue(output);
-            if ((r.GetValue(input) is null) != (outPath is null)) throw new ArgumentException("--input and --out go together");
-            var items = r.GetValue(input) is { } inputPath ? ScoreInputs.FromFile(inputPath)
-                : r.GetValue(ids) is { } idList ? [ScoreInputs.FromIds(idList)]
-                : [new ScoreInputs.Item(new JsonObject(), null, r.GetValue(text), true)];
-            var tokenizer = new Lazy<ITokenizer?>(() => TryLoadTokenizer(modelDir));
-            ITokenizer RequireTokenizer() => tokenizer.Value ?? throw new ArgumentException(
-                $"--text needs the model's tokenizer, and Rlvr cannot load {Path.Combine(modelDir, TokenizerFiles.FileName)} yet; give --ids instead");
-            var sequences = items.Select(item => ScoreInputs.Ids(item, RequireTokenizer)).ToList();
+            var encoder = new InputEncoder(modelDir, inputs.ChatTemplatePath(r));
+            var encoded = items.Select(encoder.Encode).ToList();
             var dt = Common.ResolveDType(r.GetValue(dtype)!);
             using var m = Checkpoint.LoadModel(modelDir, Common.ResolveDevice(r.GetValue(device)!, 0), dt);
-            var scores = sequences.Select(s => SequenceScore.Compute(m, s)).ToList();
-            if (outPath is not null)
+            var scores = items.Zip(encoded, (item, e) => Score(m, item, e.Ids)).ToList();
+            if (inputs.OutputPath(r) is { } outPath)
             {
-                AtomicFile.WriteAllLines(outPath, items.Zip(scores, (item, s) => WithScores(item.Line, s).ToJsonString()));
+                AtomicFile.WriteAllLines(outPath, items.Zip(encoded, scores).Select(t => WithScores(t.First, t.Second, t.Third).ToJsonString()));
                 Console.WriteLine($"scored {scores.Count} sequences into {outPath}");
+                return 0;
             }
-            else if (r.GetValue(json)) Console.WriteLine(ToJson(scores[0], tokenizer.Value).ToJsonString());
-            else PrintTable(scores[0], tokenizer.Value);
+            var tokenizer = encoder.TokenizerIfAny();
+            if (r.GetValue(json)) Console.WriteLine(ToJson(scores[0], encoded[0].RenderedText, tokenizer).ToJsonString());
+            else PrintTable(scores[0], tokenizer);
             return 0;
         }));
         return cmd;
     }
 
-    static ITokenizer? TryLoadTokenizer(string modelDir)
+    static SequenceScore Score(Rlvr.Model.CausalLM model, ModelInputs.Item item, int[] ids)
     {
         try
         {
-            return TokenizerFiles.Load(modelDir);
+            return SequenceScore.Compute(model, ids);
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (ArgumentException e)
         {
-            return null;
+            throw new ArgumentException($"{item.At(item.InputField)}: {e.Message}");
         }
     }
 
-    static JsonObject WithScores(JsonObject line, SequenceScore score)
+    // Ids the input did not give are added, so each log-prob can be matched with its token.
+    static JsonObject WithScores(ModelInputs.Item item, InputEncoder.Encoded encoded, SequenceScore score)
     {
-        var result = (JsonObject)line.DeepClone();
+        var result = (JsonObject)item.Line.DeepClone();
+        if (encoded.RenderedText is { } text) result["text"] = text;
+        if (item.Ids is null) result["ids"] = new JsonArray(score.Ids.Select(i => (JsonNode)i).ToArray());
+        return WithLogProbs(result, score);
+    }
+
+    static JsonObject WithLogProbs(JsonObject result, SequenceScore score)
+    {
         result["logprobs"] = new JsonArray(score.LogProbs.Select(l => (JsonNode)l).ToArray());
         result["last_top5"] = new JsonArray(score.NextTop.Select(t => (JsonNode)new JsonArray(t.Id, t.LogProb)).ToArray());
         return result;
     }
 
-    static JsonObject ToJson(SequenceScore score, ITokenizer? tokenizer)
+    static JsonObject ToJson(SequenceScore score, string? renderedText, ITokenizer? tokenizer)
     {
-        var result = WithScores(new JsonObject { ["ids"] = new JsonArray(score.Ids.Select(i => (JsonNode)i).ToArray()) }, score);
-        if (tokenizer is not null) result["tokens"] = new JsonArray(score.Ids.Select(i => (JsonNode)tokenizer.Decode([i])).ToArray());
+        var result = new JsonObject();
+        if (renderedText is not null) result["text"] = renderedText;
+        result["ids"] = new JsonArray(score.Ids.Select(i => (JsonNode)i).ToArray());
+        if (tokenizer is not null) result["tokens"] = new JsonArray(InputEncoder.TokenTexts(tokenizer, score.Ids).Select(t => (JsonNode)t).ToArray());
+        WithLogProbs(result, score);
         result["sum"] = score.Sum;
         if (score.LogProbs.Count > 0)
         {
@@ -88,11 +90,12 @@ public static class ScoreCommand
     static void PrintTable(SequenceScore score, ITokenizer? tokenizer)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(tokenizer is null ? "position\tid\tlogprob" : "position\tid\ttoken\tlogprob");
+        var tokens = tokenizer is null ? null : InputEncoder.TokenTexts(tokenizer, score.Ids);
+        Console.WriteLine(tokens is null ? "position\tid\tlogprob" : "position\tid\ttoken\tlogprob");
         for (int i = 0; i < score.Ids.Count; i++)
         {
             var logProb = i == 0 ? "-" : score.LogProbs[i - 1].ToString("F6", inv);
-            var token = tokenizer is null ? "" : JsonSerializer.Serialize(tokenizer.Decode([score.Ids[i]])) + "\t";
+            var token = tokens is null ? "" : InputEncoder.Quote(tokens[i]) + "\t";
             Console.WriteLine($"{i}\t{score.Ids[i]}\t{token}{logProb}");
         }
         Console.WriteLine(string.Create(inv, $"sum {score.Sum:F6}  mean {score.Mean:F6}  perplexity {score.Perplexity:G6}"));

@@ -66,6 +66,16 @@ public sealed class ChatTemplate
         return new ChatTemplate(source, $"{configPath} 'chat_template'", defaults, now);
     }
 
+    /// <summary>A template read from its own file (a .jinja overriding the model's), with the special tokens of the
+    /// model directory or tokenizer_config.json at <paramref name="tokenizerConfig"/> as default variables.</summary>
+    public static ChatTemplate FromFile(string templatePath, string tokenizerConfig, Func<DateTime>? now = null)
+    {
+        if (!File.Exists(templatePath)) throw new ChatTemplateException($"chat template '{templatePath}' not found");
+        var configPath = Directory.Exists(tokenizerConfig) ? Path.Combine(tokenizerConfig, ConfigFileName) : tokenizerConfig;
+        var defaults = File.Exists(configPath) ? SpecialTokens(ReadConfig(configPath), configPath) : [];
+        return new ChatTemplate(File.ReadAllText(templatePath), templatePath, defaults, now);
+    }
+
     private static JsonObject ReadConfig(string path)
     {
         try

@@ -31,6 +31,55 @@ public class ScoreCommandTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TinyModels.Names), MemberType = typeof(TinyModels))]
+    public void ScoresOfTheReferenceTextsAndConversationMatchTheReference(string name)
+    {
+        using var dir = new TempDir();
+        var input = dir.File("in.jsonl");
+        var lines = File.ReadLines(Path.Combine(TinyModels.Dir(name), "reference.jsonl")).Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        // The "chat" reference is the model's template applied to one user message, so it goes in as that message.
+        File.WriteAllLines(input, lines.Select(l => (l["name"]!.GetValue<string>() == "chat"
+            ? new JsonObject
+            {
+                ["name"] = "chat", ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello!" }),
+                ["add_generation_prompt"] = true,
+            }
+            : new JsonObject { ["name"] = l["name"]!.DeepClone(), ["text"] = l["text"]!.DeepClone() }).ToJsonString()));
+        var output = dir.File("out.jsonl");
+        var result = CliProcess.Run("score", "--model", TinyModels.Dir(name), "--input", input, "--out", output);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var scored = File.ReadAllLines(output).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        foreach (var (reference, line) in TinyModels.References(name).Zip(scored, (r, l) => (r, l)))
+        {
+            Assert.Equal(reference.Ids, line["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
+            Assert.Equal(lines.First(l => l["name"]!.GetValue<string>() == reference.Name)["text"]!.GetValue<string>(), line["text"]!.GetValue<string>());
+            TinyModels.AssertMatches(reference, line["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
+                line["last_top5"]!.AsArray().Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<double>())).ToList());
+        }
+        Assert.Equal(lines.Count, scored.Count);
+    }
+
+    [Fact]
+    public void TextGivesTokensLogProbsSumMeanAndPerplexity()
+    {
+        var reference = TinyModels.References("tiny-llama3")[0];
+        var text = File.ReadLines(Path.Combine(TinyModels.Dir("tiny-llama3"), "reference.jsonl")).Select(l => JsonNode.Parse(l)!)
+            .First(l => l["name"]!.GetValue<string>() == reference.Name)["text"]!.GetValue<string>();
+        var result = CliProcess.Run("score", "--model", TinyModels.Dir("tiny-llama3"), "--text", text, "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var json = JsonNode.Parse(result.Stdout)!;
+        Assert.Equal(reference.Ids, json["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
+        TinyModels.AssertMatches(reference, json["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
+            json["last_top5"]!.AsArray().Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<double>())).ToList());
+        var tokens = json["tokens"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        Assert.Equal("<|begin_of_text|>" + text, string.Concat(tokens));
+        Assert.Equal(reference.LogProbs.Average(), json["mean"]!.GetValue<double>(), 1e-4);
+        Assert.Equal(Math.Exp(-reference.LogProbs.Average()), json["perplexity"]!.GetValue<double>(), 1e-3 * json["perplexity"]!.GetValue<double>());
+    }
+
     [Fact]
     public void IdsGiveLogProbsSumAndMean()
     {
@@ -52,28 +101,24 @@ public class ScoreCommandTests
         var model = TinyModels.Dir("tiny-qwen2");
         var output = dir.File("out.jsonl");
 
-        var text = CliProcess.Run("score", "--model", model, "--text", "hello");
-        AssertOneLineError(text, "--text needs the model's tokenizer");
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", dir.Path, "--text", "hello"), $"--text needs the tokenizer of {dir.Path}");
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", model, "--ids", "1,2", "--text", "hello"), "give exactly one of --ids, --text, --chat, --input");
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", model, "--ids", "1,999999"), "--ids: token id 999999 is outside the model's vocabulary");
 
         var badIds = CliProcess.Run("score", "--model", model, "--ids", "1,x,3");
-        AssertOneLineError(badIds, "--ids: 'x' is not a token id");
+        CliAssert.OneLineError(badIds, "--ids: 'x' is not a token id");
 
         var input = dir.File("in.jsonl");
         File.WriteAllLines(input, ["{\"ids\": [1, 2]}", "{\"ids\": \"1,2\"}"]);
-        AssertOneLineError(CliProcess.Run("score", "--model", model, "--input", input, "--out", output), $"{input}:2: field 'ids'");
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", model, "--input", input, "--out", output), $"{input}:2: field 'ids'");
+        File.WriteAllLines(input, ["{\"text\": \"fine\"}", "{\"text\": \"\"}"]);
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", model, "--input", input, "--out", output),
+            $"{input}:2: field 'text': nothing to score: the sequence is empty");
 
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
         config["model_type"] = "gpt2";
         File.WriteAllText(dir.File("config.json"), config.ToJsonString());
-        AssertOneLineError(CliProcess.Run("score", "--model", dir.Path, "--ids", "1,2"), $"{dir.File("config.json")}: field 'model_type'");
+        CliAssert.OneLineError(CliProcess.Run("score", "--model", dir.Path, "--ids", "1,2"), $"{dir.File("config.json")}: field 'model_type'");
         Assert.False(File.Exists(output));
-    }
-
-    static void AssertOneLineError(CliResult result, string expectedStart)
-    {
-        Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"error: {expectedStart}", line);
-        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
     }
 }

@@ -28,3 +28,15 @@ public static class CliProcess
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 }
+
+public static class CliAssert
+{
+    /// <summary>A user error: exit code 2 and one line on stderr starting with the expected text, no stack trace.</summary>
+    public static void OneLineError(CliResult result, string expectedStart)
+    {
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {expectedStart}", line);
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
+    }
+}
