@@ -17,7 +17,12 @@ public sealed record HfTokenizerJson(
     public static HfTokenizerJson Load(string path)
     {
         using var document = JsonField.Parse(path);
-        var root = JsonField.Root(path, document.RootElement);
+        return Read(path, document.RootElement);
+    }
+
+    public static HfTokenizerJson Read(string path, System.Text.Json.JsonElement json)
+    {
+        var root = JsonField.Root(path, json);
         var model = root.Required("model");
         if (model.Required("type").String() != "BPE") throw model["type"].Error("must be \"BPE\" (only byte-level BPE tokenizers are supported)");
         if (model["byte_fallback"].Bool(absent: false)) throw model["byte_fallback"].Error("must be false (byte-level BPE has no byte fallback)");
