@@ -46,7 +46,7 @@ public sealed record HfTokenizerJson(
             // Added tokens are matched whole before pre-tokenization, as HF does with special and non-special ones alike.
             SpecialTokens = added,
             ByteLevel = true,
-            PreTokenizer = new RegexPreTokenizer(SplitRegex(root.Required("pre_tokenizer")), added),
+            PreTokenizer = new CodePointRegexPreTokenizer(SplitRegex(root.Required("pre_tokenizer")), added),
             Normalizer = Normalizer(root["normalizer"]),
         };
         var (prefix, suffix) = SingleTemplate(root["post_processor"], added);
