@@ -47,7 +47,7 @@ public sealed record HfTokenizerJson(
             SpecialTokens = added,
             ByteLevel = true,
             PreTokenizer = new CodePointRegexPreTokenizer(SplitRegex(root.Required("pre_tokenizer")), added),
-            Normalizer = Normalizer(root["normalizer"]),
+            Normalizer = Normalizer(root["normalizer"], added.Keys),
         };
         var (prefix, suffix) = SingleTemplate(root["post_processor"], added);
         return new HfTokenizerJson(options, model["ignore_merges"].Bool(absent: false), added, special, prefix, suffix);
@@ -61,9 +61,9 @@ public sealed record HfTokenizerJson(
         return pair.Length == 2 ? $"{pair[0]} {pair[1]}" : throw merge.Error("must be a pair of tokens");
     }
 
-    private static Normalizer? Normalizer(JsonField normalizer) =>
+    private static Normalizer? Normalizer(JsonField normalizer, IEnumerable<string> addedTokens) =>
         normalizer.IsNull ? null
-        : normalizer.Required("type").String() == "NFC" ? NfcNormalizer.Instance
+        : normalizer.Required("type").String() == "NFC" ? new NfcNormalizer(addedTokens)
         : throw normalizer["type"].Error("is not supported (supported: null or \"NFC\")");
 
     // Qwen and Llama 3: Sequence[Split(regex, Isolated), ByteLevel(use_regex: false)]. The ByteLevel step only maps

@@ -66,6 +66,15 @@ public class HfTokenizerTests
     }
 
     [Fact]
+    public void AddedTokensAreMatchedBeforeNormalization()
+    {
+        var tokenizer = HfEncodingCase.Tokenizer("qwen3");
+        // NFC composes ">" and U+0338 into "≯"; Hugging Face matches added tokens in the raw text first.
+        Assert.Equal("\u226F", ">\u0338".Normalize(System.Text.NormalizationForm.FormC));
+        Assert.Equal([tokenizer.EosId, .. tokenizer.Encode("\u0338x")], tokenizer.Encode("<|im_end|>\u0338x"));
+    }
+
+    [Fact]
     public void QwenHasNoBosAndStopsOnEveryEosOfItsFiles()
     {
         var tokenizer = HfEncodingCase.Tokenizer("qwen3");
