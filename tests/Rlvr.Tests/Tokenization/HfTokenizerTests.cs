@@ -16,6 +16,25 @@ public class HfTokenizerTests
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {cases.Count} differ:\n{string.Join("\n", wrong.Take(10))}");
     }
 
+    // The rendered conversations of ../shared/data/hf/chat: role markers are added tokens amid ordinary text.
+    [Theory]
+    [InlineData("qwen2_5", "qwen2_5")]
+    [InlineData("qwen3", "qwen3")]
+    [InlineData("qwen3_enable_thinking_false", "qwen3")]
+    [InlineData("llama3_1", "llama3_1")]
+    [InlineData("llama3_1_official", "llama3_1")]
+    public void EncodesEveryRenderedChatLikeHuggingFace(string chat, string name)
+    {
+        var tokenizer = HfEncodingCase.Tokenizer(name);
+        var lines = File.ReadLines(Rlvr.Tests.Support.SharedData.Require($"data/hf/chat/{chat}.jsonl")).ToList();
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            Assert.Equal(json["ids"]!.AsArray().Select(i => (int)i!), tokenizer.Encode((string)json["text"]!));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(HfEncodingCase.Names), MemberType = typeof(HfEncodingCase))]
     public void DecodesTheReferenceIdsBackToTheText(string name)
