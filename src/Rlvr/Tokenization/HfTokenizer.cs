@@ -33,12 +33,15 @@ public sealed class HfTokenizer : ITokenizer
     }
 
     /// <summary>Reads the tokenizer of a Hugging Face model directory (its tokenizer.json is a BPE model).</summary>
-    public static HfTokenizer Load(string directory)
-    {
-        var json = HfTokenizerJson.Load(Path.Combine(directory, TokenizerFiles.FileName));
-        var config = HfTokenizerConfig.Load(directory, json);
-        return new HfTokenizer(directory, json, config);
-    }
+    public static HfTokenizer Load(string directory) =>
+        Create(directory, HfTokenizerJson.Load(Path.Combine(directory, TokenizerFiles.FileName)));
+
+    /// <summary>As <see cref="Load(string)"/>, for a tokenizer.json that is already parsed.</summary>
+    public static HfTokenizer Load(string directory, System.Text.Json.JsonElement tokenizerJson) =>
+        Create(directory, HfTokenizerJson.Read(Path.Combine(directory, TokenizerFiles.FileName), tokenizerJson));
+
+    private static HfTokenizer Create(string directory, HfTokenizerJson json) =>
+        new(directory, json, HfTokenizerConfig.Load(directory, json));
 
     public int VocabSize { get; }
     public int? BosId => _config.BosId;

@@ -24,9 +24,16 @@ public sealed record HfTokenizerConfig(int? BosId, bool AddBosToken, int EosId, 
         var stops = new HashSet<int> { eos };
         foreach (var file in new[] { GenerationConfigFileName, "config.json" })
             stops.UnionWith(EosTokenIds(Path.Combine(directory, file)));
-        var template = root["chat_template"];
-        return new HfTokenizerConfig(bos, addBos, eos, pad, stops, template.IsNull ? null : template.String());
+        return new HfTokenizerConfig(bos, addBos, eos, pad, stops, ReadChatTemplate(root["chat_template"]));
     }
+
+    // A string, or a list of named templates of which "default" is the one for plain chat.
+    private static string? ReadChatTemplate(JsonField template) =>
+        template.IsNull ? null
+        : template.Value.ValueKind == JsonValueKind.String ? template.String()
+        : template.Items().FirstOrDefault(t => t.Required("name").String() == "default") is { IsNull: false } named
+            ? named.Required("template").String()
+            : null;
 
     // A token is written as its text or, in older files, as a serialized AddedToken object with a "content" field.
     private static int? TokenId(JsonField token, HfTokenizerJson tokenizer)

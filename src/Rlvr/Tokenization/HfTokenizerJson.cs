@@ -17,7 +17,12 @@ public sealed record HfTokenizerJson(
     public static HfTokenizerJson Load(string path)
     {
         using var document = JsonField.Parse(path);
-        var root = JsonField.Root(path, document.RootElement);
+        return Read(path, document.RootElement);
+    }
+
+    public static HfTokenizerJson Read(string path, System.Text.Json.JsonElement json)
+    {
+        var root = JsonField.Root(path, json);
         var model = root.Required("model");
         if (model.Required("type").String() != "BPE") throw model["type"].Error("must be \"BPE\" (only byte-level BPE tokenizers are supported)");
         if (model["byte_fallback"].Bool(absent: false)) throw model["byte_fallback"].Error("must be false (byte-level BPE has no byte fallback)");
@@ -41,8 +46,8 @@ public sealed record HfTokenizerJson(
             // Added tokens are matched whole before pre-tokenization, as HF does with special and non-special ones alike.
             SpecialTokens = added,
             ByteLevel = true,
-            PreTokenizer = new RegexPreTokenizer(SplitRegex(root.Required("pre_tokenizer")), added),
-            Normalizer = Normalizer(root["normalizer"]),
+            PreTokenizer = new CodePointRegexPreTokenizer(SplitRegex(root.Required("pre_tokenizer")), added),
+            Normalizer = Normalizer(root["normalizer"], added.Keys),
         };
         var (prefix, suffix) = SingleTemplate(root["post_processor"], added);
         return new HfTokenizerJson(options, model["ignore_merges"].Bool(absent: false), added, special, prefix, suffix);
@@ -56,9 +61,9 @@ public sealed record HfTokenizerJson(
         return pair.Length == 2 ? $"{pair[0]} {pair[1]}" : throw merge.Error("must be a pair of tokens");
     }
 
-    private static Normalizer? Normalizer(JsonField normalizer) =>
+    private static Normalizer? Normalizer(JsonField normalizer, IEnumerable<string> addedTokens) =>
         normalizer.IsNull ? null
-        : normalizer.Required("type").String() == "NFC" ? NfcNormalizer.Instance
+        : normalizer.Required("type").String() == "NFC" ? new NfcNormalizer(addedTokens)
         : throw normalizer["type"].Error("is not supported (supported: null or \"NFC\")");
 
     // Qwen and Llama 3: Sequence[Split(regex, Isolated), ByteLevel(use_regex: false)]. The ByteLevel step only maps

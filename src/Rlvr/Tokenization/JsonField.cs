@@ -4,15 +4,18 @@ namespace Rlvr.Tokenization;
 
 /// <summary>Reads fields of a JSON file so that a wrong or missing one is a one-line error naming the file and the
 /// field's path (e.g. <c>model.merges[3]</c>).</summary>
-internal readonly record struct JsonField(string File, string Path, JsonElement Value)
+internal readonly record struct JsonField(string File, JsonElement Value, string ParentPath = "", string? Name = null, int Index = -1)
 {
-    public static JsonField Root(string file, JsonElement root) => new(file, "", root);
+    public static JsonField Root(string file, JsonElement root) => new(file, root);
+
+    // Built only when an error names it: a vocabulary has some 150k entries.
+    public string Path => Name != null ? ParentPath.Length == 0 ? Name : $"{ParentPath}.{Name}"
+        : Index >= 0 ? $"{ParentPath}[{Index}]" : ParentPath;
 
     public bool IsNull => Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
     public JsonField this[string name] =>
-        new(File, Path.Length == 0 ? name : $"{Path}.{name}",
-            Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) ? v : default);
+        new(File, Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) ? v : default, Path, name);
 
     public JsonField Required(string name)
     {
@@ -24,13 +27,15 @@ internal readonly record struct JsonField(string File, string Path, JsonElement 
     {
         if (Value.ValueKind != JsonValueKind.Array) throw Error("must be a list");
         var i = 0;
-        foreach (var item in Value.EnumerateArray()) yield return new(File, $"{Path}[{i++}]", item);
+        var path = Path;
+        foreach (var item in Value.EnumerateArray()) yield return new(File, item, path, Index: i++);
     }
 
     public IEnumerable<(string Name, JsonField Value)> Properties()
     {
         if (Value.ValueKind != JsonValueKind.Object) throw Error("must be an object");
-        foreach (var p in Value.EnumerateObject()) yield return (p.Name, new(File, $"{Path}.{p.Name}", p.Value));
+        var path = Path;
+        foreach (var p in Value.EnumerateObject()) yield return (p.Name, new(File, p.Value, path, p.Name));
     }
 
     public string String() => Value.ValueKind == JsonValueKind.String ? Value.GetString()! : throw Error("must be a string");

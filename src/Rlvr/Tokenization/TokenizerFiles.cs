@@ -19,11 +19,11 @@ public static class TokenizerFiles
             throw new FileNotFoundException($"Tokenizer file '{path}' not found", path);
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
             // Hugging Face files describe their algorithm in a "model" object instead of our top-level "type".
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out _))
-                return HfTokenizer.Load(directory);
+                return HfTokenizer.Load(directory, root);
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var typeElement)
                 || typeElement.ValueKind != JsonValueKind.String)

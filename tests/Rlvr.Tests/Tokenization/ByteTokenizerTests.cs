@@ -41,6 +41,25 @@ public class ByteTokenizerTests
     }
 
     [Fact]
+    public void SpecialTokensAreNamedOnlyWhenAskedAndBosComesWithSpecialTokens()
+    {
+        var ids = new[] { _tokenizer.BosId, 104, 105, _tokenizer.EosId };
+        Assert.Equal("<bos>hi<eos>", _tokenizer.Decode(ids, skipSpecialTokens: false));
+        Assert.Equal("hi", _tokenizer.Decode(ids, skipSpecialTokens: true));
+        Assert.Equal(ids[..3], _tokenizer.Encode("hi", addSpecialTokens: true));
+        Assert.Equal(_tokenizer.Encode("hi", addSpecialTokens: true), _tokenizer.EncodePrompt("hi"));
+        Assert.Equal([_tokenizer.EosId], _tokenizer.StopIds);
+    }
+
+    [Fact]
+    public void StreamingDecodeHoldsAFourByteCharacterUntilItIsComplete()
+    {
+        var decoder = new StreamingDecoder(_tokenizer);
+        Assert.Equal(["x", "", "", "", "😀", "!"], _tokenizer.Encode("x😀!").Select(decoder.Add).ToArray());
+        Assert.Equal("", decoder.Flush());
+    }
+
+    [Fact]
     public void SavesAndLoadsThroughTokenizerFiles()
     {
         using var dir = new TempDir();

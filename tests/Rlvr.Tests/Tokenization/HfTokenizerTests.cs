@@ -16,6 +16,25 @@ public class HfTokenizerTests
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {cases.Count} differ:\n{string.Join("\n", wrong.Take(10))}");
     }
 
+    // The rendered conversations of ../shared/data/hf/chat: role markers are added tokens amid ordinary text.
+    [Theory]
+    [InlineData("qwen2_5", "qwen2_5")]
+    [InlineData("qwen3", "qwen3")]
+    [InlineData("qwen3_enable_thinking_false", "qwen3")]
+    [InlineData("llama3_1", "llama3_1")]
+    [InlineData("llama3_1_official", "llama3_1")]
+    public void EncodesEveryRenderedChatLikeHuggingFace(string chat, string name)
+    {
+        var tokenizer = HfEncodingCase.Tokenizer(name);
+        var lines = File.ReadLines(Rlvr.Tests.Support.SharedData.Require($"data/hf/chat/{chat}.jsonl")).ToList();
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            Assert.Equal(json["ids"]!.AsArray().Select(i => (int)i!), tokenizer.Encode((string)json["text"]!));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(HfEncodingCase.Names), MemberType = typeof(HfEncodingCase))]
     public void DecodesTheReferenceIdsBackToTheText(string name)
@@ -43,10 +62,35 @@ public class HfTokenizerTests
                 pieces.Add(decoder.Flush());
                 Assert.Equal(tokenizer.Decode(c.Ids, skip), string.Concat(pieces));
                 Assert.DoesNotContain(pieces, p => p.EndsWith('\uFFFD') && !c.Decoded.Contains('\uFFFD'));
-                heldBack += pieces.Count(p => p.Length == 0);
+                if (!skip) heldBack += pieces.SkipLast(1).Count(p => p.Length == 0); // no token decodes to nothing
+
             }
         // The fixtures hold characters whose bytes span several tokens (emoji, CJK): the holding back was exercised.
         Assert.True(heldBack > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(HfEncodingCase.Names), MemberType = typeof(HfEncodingCase))]
+    public void ACharacterSplitAcrossTokensComesOutWhole(string name)
+    {
+        var tokenizer = HfEncodingCase.Tokenizer(name);
+        const string rare = "\U00020000"; // CJK Extension B: four UTF-8 bytes, not a token of its own
+        var ids = tokenizer.Encode("a" + rare);
+        Assert.True(ids.Length > 2);
+        // As Hugging Face decodes (lossy UTF-8), the incomplete character is one replacement character.
+        Assert.Equal("a\uFFFD", tokenizer.Decode(ids[..^1]));
+        var decoder = new StreamingDecoder(tokenizer);
+        Assert.Equal(["a", .. Enumerable.Repeat("", ids.Length - 2), rare], ids.Select(decoder.Add).ToArray());
+        Assert.Equal("", decoder.Flush());
+    }
+
+    [Fact]
+    public void AddedTokensAreMatchedBeforeNormalization()
+    {
+        var tokenizer = HfEncodingCase.Tokenizer("qwen3");
+        // NFC composes ">" and U+0338 into "≯"; Hugging Face matches added tokens in the raw text first.
+        Assert.Equal("\u226F", ">\u0338".Normalize(System.Text.NormalizationForm.FormC));
+        Assert.Equal([tokenizer.EosId, .. tokenizer.Encode("\u0338x")], tokenizer.Encode("<|im_end|>\u0338x"));
     }
 
     [Fact]
