@@ -63,8 +63,19 @@ public static class EvalCommand
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
+        var context = loaded.Model.Config.MaxPositionEmbeddings;
+        if (sampling.MaxNewTokens >= context - 1)
+            throw new ArgumentException($"--max-new-tokens: {sampling.MaxNewTokens}{(maxNew is null ? " (the default)" : "")} leaves no room for a prompt " +
+                $"in the model's {context}-token context; give a smaller one");
         IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> prompts, int samples)
         {
+            for (int i = 0; i < prompts.Count; i++)
+            {
+                var length = loaded.Tokenizer.EncodePrompt(prompts[i]).Length;
+                if (length + sampling.MaxNewTokens > context)
+                    throw new ArgumentException($"--benchmark {benchmark}: problem {i} (\"{prompts[i][..Math.Min(40, prompts[i].Length)].ReplaceLineEndings(" ")}…\") has a " +
+                        $"{length}-token prompt, and with {sampling.MaxNewTokens} for --max-new-tokens that exceeds the model's {context}-token context");
+            }
             var rows = prompts.SelectMany(p => Enumerable.Repeat(loaded.Tokenizer.EncodePrompt(p), samples)).ToList();
             var texts = new List<string>();
             ProgressUi.Run(progress =>
