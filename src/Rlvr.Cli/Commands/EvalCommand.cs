@@ -102,7 +102,7 @@ public static class EvalCommand
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
         var task = TaskRegistry.Load(taskName);
         var fit = new PromptFit(task, loaded.Tokenizer, loaded.Model.Config.MaxPositionEmbeddings, truncatePrompts);
-        var plan = GenerationBudget.Plan(fit, task, loaded.Tokenizer, maxNew, task.Test.Take(limit ?? int.MaxValue).ToList());
+        var plan = GenerationBudget.Plan(fit, task, loaded.Tokenizer, maxNew, [task.Test.Take(limit ?? int.MaxValue).ToList()]);
         var sampling = new SamplingOptions(temperature, MaxNewTokens: plan.MaxNewTokens);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, loaded.Tokenizer, fit.Task, plan.Splits[0], k, sampling, seed, progress: p));

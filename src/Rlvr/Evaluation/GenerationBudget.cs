@@ -17,15 +17,18 @@ public static class GenerationBudget
 
     /// <param name="maxNewTokens">the budget when given (--max-new-tokens); null to derive it</param>
     /// <param name="splits">the problem lists that will be generated for; each comes back fitted</param>
+    /// <param name="budgetIsAnOption">whether the command has --max-new-tokens, for the error message (sft has not)</param>
     public static GenerationPlan Plan(PromptFit fit, IVerifiableTask task, ITokenizer tokenizer, int? maxNewTokens,
-        params IReadOnlyList<IReadOnlyList<Problem>> splits)
+        IReadOnlyList<IReadOnlyList<Problem>> splits, bool budgetIsAnOption = true)
     {
         if (maxNewTokens >= fit.Context - 1)
             throw new ArgumentException($"--max-new-tokens: {maxNewTokens} leaves no room for a prompt in the model's {fit.Context}-token context");
         var (wanted, least) = Wanted(task, tokenizer);
         var (room, roomFor) = maxNewTokens is { } given
             ? (given, "--max-new-tokens")
-            : (least, $"a response (the default --max-new-tokens is at least {least}; give a smaller one to allow longer prompts)");
+            : (least, budgetIsAnOption
+                ? $"a response (the default --max-new-tokens is at least {least}; give a smaller one to allow longer prompts)"
+                : $"an evaluation response (the longest demonstration and EOS, {least} tokens)");
         var fitted = splits.Select(s => (IReadOnlyList<Problem>)fit.Fit(s, _ => room, roomFor)).ToList();
         if (maxNewTokens is { } explicitBudget) return new GenerationPlan(fitted, explicitBudget);
         var longest = fitted.SelectMany(s => s).Select(p => tokenizer.EncodePrompt(p.Prompt).Length).DefaultIfEmpty(1).Max();

@@ -46,7 +46,7 @@ public sealed class RlTrainer
         if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
         fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
-        var plan = GenerationBudget.Plan(fit, task, tokenizer, o.MaxNewTokens, task.Train, o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : []);
+        var plan = GenerationBudget.Plan(fit, task, tokenizer, o.MaxNewTokens, [task.Train, o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : []]);
         (train, evalProblems, MaxNewTokens) = (plan.Splits[0], plan.Splits[1], plan.MaxNewTokens);
     }
 

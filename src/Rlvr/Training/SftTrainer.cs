@@ -102,7 +102,7 @@ public static class SftTrainer
         var fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
         var examples = fit.Fit(withDemonstration, p => tokenizer.EncodeResponse(p.Demonstration!).Length, "its demonstration");
         IReadOnlyList<Problem> evalProblems = o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : [];
-        var plan = GenerationBudget.Plan(fit, task, tokenizer, null, evalProblems);
+        var plan = GenerationBudget.Plan(fit, task, tokenizer, null, [evalProblems], budgetIsAnOption: false);
         return (fit, examples, plan.Splits[0], plan.MaxNewTokens);
     }
 

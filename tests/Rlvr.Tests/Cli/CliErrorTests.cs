@@ -97,6 +97,7 @@ public class CliErrorTests
 
     /// <summary>A directory this process cannot write in: a 0555 temp dir, or (as root, who may write there anyway)
     /// /proc, where no one can create files; null when neither holds.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     static string? UnwritableDirectory(TempDir dir)
     {
         var locked = dir.File("locked");
@@ -119,7 +120,7 @@ public class CliErrorTests
         return null;
     }
 
-    [Fact]
+    [Fact, System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void UnwritableOutputsFailBeforeTheWork()
     {
         using var dir = new TempDir();

@@ -85,17 +85,17 @@ public class PromptFitTests
 
         // Room for the wanted budget after the longest prompt (42 tokens): the budget is the wanted one.
         var roomy = new PromptFit(task, Tokenizer, 42 + wanted, PromptOverflow.Error);
-        Assert.Equal(wanted, GenerationBudget.Plan(roomy, task, Tokenizer, null, task.Train).MaxNewTokens);
+        Assert.Equal(wanted, GenerationBudget.Plan(roomy, task, Tokenizer, null, [task.Train]).MaxNewTokens);
         // Less room: the budget shrinks to what the context leaves, down to the least useful one.
         var tight = new PromptFit(task, Tokenizer, 42 + least, PromptOverflow.Error);
-        Assert.Equal(least, GenerationBudget.Plan(tight, task, Tokenizer, null, task.Train).MaxNewTokens);
+        Assert.Equal(least, GenerationBudget.Plan(tight, task, Tokenizer, null, [task.Train]).MaxNewTokens);
         // Below that the prompt is over-long: an error naming it and the option, not a silent 1-token budget.
         var tooTight = new PromptFit(task, Tokenizer, 42 + least - 1, PromptOverflow.Error);
-        var error = Assert.Throws<InvalidDataException>(() => GenerationBudget.Plan(tooTight, task, Tokenizer, null, task.Train)).Message;
+        var error = Assert.Throws<InvalidDataException>(() => GenerationBudget.Plan(tooTight, task, Tokenizer, null, [task.Train])).Message;
         Assert.StartsWith($"{path}:3: the prompt is 42 tokens, and with {least} for a response (the default --max-new-tokens is at least {least}; " +
             "give a smaller one to allow longer prompts)", error);
-        Assert.Equal(5, GenerationBudget.Plan(tooTight, task, Tokenizer, 5, task.Train).MaxNewTokens);
+        Assert.Equal(5, GenerationBudget.Plan(tooTight, task, Tokenizer, 5, [task.Train]).MaxNewTokens);
         Assert.Equal("--max-new-tokens: 100 leaves no room for a prompt in the model's 100-token context",
-            Assert.Throws<ArgumentException>(() => GenerationBudget.Plan(new PromptFit(task, Tokenizer, 100, PromptOverflow.Error), task, Tokenizer, 100, task.Train)).Message);
+            Assert.Throws<ArgumentException>(() => GenerationBudget.Plan(new PromptFit(task, Tokenizer, 100, PromptOverflow.Error), task, Tokenizer, 100, [task.Train])).Message);
     }
 }
