@@ -5,6 +5,7 @@ using Rlvr.Checkpoints;
 using Rlvr.Data;
 using Rlvr.Evaluation;
 using Rlvr.Rollout;
+using Rlvr.Spec;
 using Rlvr.Tokenization;
 using Spectre.Console;
 
@@ -23,13 +24,17 @@ public static class EvalCommand
         var output = new Option<string?>("--out") { Description = "summary JSON path" };
         var benchmark = new Option<string?>("--benchmark") { Description = "benchmark name(s) (math500, gsm8k, aime24, aime25, amc23, minerva_math, olympiadbench; comma-separated) or a JSONL path" };
         var responses = new Option<string?>("--responses") { Description = "score responses produced elsewhere instead of generating (with --benchmark)" };
+        var truncate = new Option<string>("--truncate-prompts")
+        {
+            Description = RunSettings.TruncatePrompts.Help + $" [{string.Join("|", PromptOverflow.Modes)}]", DefaultValueFactory = _ => PromptOverflow.Error,
+        };
         var allowMissing = new Option<bool>("--allow-missing") { Description = "with --responses: score problems without (enough) responses as wrong, counted as \"missing\", instead of failing" };
         var template = new Option<string>("--template") { Description = "prompt template for --benchmark: plain | think", DefaultValueFactory = _ => "plain" };
         var seed = Common.Seed();
         var device = Common.Device();
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, output, seed, device, benchmark, responses, allowMissing, template,
+            model, task, samples, temperature, limit, maxNew, truncate, output, seed, device, benchmark, responses, allowMissing, template,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
@@ -42,7 +47,8 @@ public static class EvalCommand
                     outPath, (ulong)r.GetValue(seed), r.GetValue(device)!);
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
-            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, (ulong)r.GetValue(seed), r.GetValue(device)!);
+            var overflow = r.Choice(truncate, PromptOverflow.Modes);
+            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, overflow, (ulong)r.GetValue(seed), r.GetValue(device)!);
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
             return 0;
@@ -57,8 +63,19 @@ public static class EvalCommand
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
+        var context = loaded.Model.Config.MaxPositionEmbeddings;
+        if (sampling.MaxNewTokens >= context - 1)
+            throw new ArgumentException($"--max-new-tokens: {sampling.MaxNewTokens}{(maxNew is null ? " (the default)" : "")} leaves no room for a prompt " +
+                $"in the model's {context}-token context; give a smaller one");
         IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> prompts, int samples)
         {
+            for (int i = 0; i < prompts.Count; i++)
+            {
+                var length = loaded.Tokenizer.EncodePrompt(prompts[i]).Length;
+                if (length + sampling.MaxNewTokens > context)
+                    throw new ArgumentException($"--benchmark {benchmark}: problem {i} (\"{prompts[i][..Math.Min(40, prompts[i].Length)].ReplaceLineEndings(" ")}…\") has a " +
+                        $"{length}-token prompt, and with {sampling.MaxNewTokens} for --max-new-tokens that exceeds the model's {context}-token context");
+            }
             var rows = prompts.SelectMany(p => Enumerable.Repeat(loaded.Tokenizer.EncodePrompt(p), samples)).ToList();
             var texts = new List<string>();
             ProgressUi.Run(progress =>
@@ -77,20 +94,25 @@ public static class EvalCommand
         return BenchmarkEval.Run(benchmark, null, Generate, k, limit, template, output, loaded.Model.ParameterCount);
     }
 
-    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew, ulong seed, string deviceName)
+    /// <param name="maxNew">the generation budget; null derives it from the task within the context (never below the
+    /// least useful budget: longer prompts are errors, or cut or dropped as <paramref name="truncatePrompts"/> says)</param>
+    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew,
+        string truncatePrompts, ulong seed, string deviceName)
     {
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
         var task = TaskRegistry.Load(taskName);
-        var problems = task.Test.Take(limit ?? int.MaxValue).ToList();
-        var budget = maxNew ?? TaskEvaluator.DefaultMaxNewTokens(task, loaded.Tokenizer, loaded.Model);
-        var sampling = new SamplingOptions(temperature, MaxNewTokens: budget);
+        var fit = new PromptFit(task, loaded.Tokenizer, loaded.Model.Config.MaxPositionEmbeddings, truncatePrompts);
+        var plan = GenerationBudget.Plan(fit, task, loaded.Tokenizer, maxNew, [task.Test.Take(limit ?? int.MaxValue).ToList()]);
+        var sampling = new SamplingOptions(temperature, MaxNewTokens: plan.MaxNewTokens);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, loaded.Tokenizer, task, problems, k, sampling, seed, progress: p));
-        return new JsonObject
+        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, loaded.Tokenizer, fit.Task, plan.Splits[0], k, sampling, seed, progress: p));
+        var summary = new JsonObject
         {
             ["task"] = task.Name, ["model"] = modelDir, ["accuracy"] = result.Accuracy, ["pass_at_k"] = result.PassAtK,
-            ["n"] = result.N, ["samples"] = result.Samples, ["temperature"] = temperature, ["max_new_tokens"] = budget,
+            ["n"] = result.N, ["samples"] = result.Samples, ["temperature"] = temperature, ["max_new_tokens"] = plan.MaxNewTokens,
             ["eval_flops"] = Flops.Evaluation(loaded.Model.ParameterCount, result.GeneratedTokens), ["time_s"] = clock.Elapsed.TotalSeconds,
         };
+        foreach (var (key, value) in fit.Metrics()) summary[key] = Setting.ToJsonValue(value);
+        return summary;
     }
 }

@@ -21,6 +21,9 @@ public static class OptionRanges
     public static double? InRange(this ParseResult result, Option<double?> option, double? min, double? max = null, bool minExclusive = false) =>
         result.GetValue(option) is { } value ? Checked(Settings.Number(Key(option), "", min: min, max: max, minExclusive: minExclusive), value) : null;
 
+    public static string Choice(this ParseResult result, Option<string> option, IReadOnlyList<string> values) =>
+        Checked(Settings.Choice(Key(option), "", null, values), result.GetValue(option)!);
+
     static string Key(Option option) => option.Name.TrimStart('-');
 
     static T Checked<T>(Setting<T> setting, T value) where T : notnull

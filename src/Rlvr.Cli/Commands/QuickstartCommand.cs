@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Rlvr.Data;
 using Rlvr.Spec;
 using Rlvr.Training;
 using Spectre.Console;
@@ -58,8 +59,8 @@ public static class QuickstartCommand
             ("top-p", RlTopP.ToString("R")), ("min-lr-ratio", RlMinLrRatio.ToString("R"))]));
 
         AnsiConsole.MarkupLine("[bold]3/3[/] Evaluate both checkpoints on the held-out split (greedy)");
-        var before = EvalCommand.RunOnTask(Path.Combine(sftDir, "final"), Task, 1, 0, null, null, 1, device);
-        var after = EvalCommand.RunOnTask(Path.Combine(rlDir, "final"), Task, 1, 0, null, null, 1, device);
+        var before = EvalCommand.RunOnTask(Path.Combine(sftDir, "final"), Task, 1, 0, null, null, PromptOverflow.Error, 1, device);
+        var after = EvalCommand.RunOnTask(Path.Combine(rlDir, "final"), Task, 1, 0, null, null, PromptOverflow.Error, 1, device);
         var summary = new JsonObject
         {
             ["task"] = Task,

@@ -34,6 +34,7 @@ public static class SftCommand
         var init = spec.Get(SftSettings.Init);
         var (model, tokenizer) = Common.LoadOrCreate(init, device, options.Seed);
         using var _ = model;
+        var (fit, _, _, _) = SftTrainer.Fit(model, tokenizer, task, options); // over-long prompts are reported before anything is written
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(new Dictionary<string, object?> { [SftSettings.MicroBatchPrompts.Key] = options.MicroBatchSize }));
@@ -47,6 +48,7 @@ public static class SftCommand
             ["skipped_steps"] = result.SkippedSteps, ["time_s"] = result.Seconds,
             ["sft_flops"] = Flops.Sft(model.ParameterCount, result.Tokens), ["checkpoint"] = run.FinalCheckpoint,
         };
+        foreach (var (k, v) in fit.Metrics()) summary[k] = Setting.ToJsonValue(v);
         run.WriteSummary(summary);
         return summary;
     }

@@ -43,8 +43,8 @@ public static class TrainCommand
         using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
         reference?.Model.eval();
 
-        var maxNew = options.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, policy.Tokenizer, policy.Model);
-        options = options with { MaxNewTokens = maxNew };
+        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
+        var maxNew = trainer.MaxNewTokens;
         var decided = new Dictionary<string, object?>
         {
             [RlSettings.MaxNewTokens.Key] = maxNew, [RlSettings.MiniBatchPrompts.Key] = options.MiniPrompts,
@@ -55,7 +55,6 @@ public static class TrainCommand
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(decided));
-        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
         var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
         var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p, resumeFrom, stop)) : trainer.Run(run, progress, resumeFrom, stop);
         if (result.Interrupted) return SftCommand.Interrupted(run);
@@ -67,6 +66,7 @@ public static class TrainCommand
             ["rollouts"] = result.Rollouts, ["backward_passes"] = result.BackwardPasses, ["rollout_tokens"] = result.RolloutTokens,
             ["rl_flops"] = Flops.Rollout(n, result.RolloutTokens), ["time_s"] = result.Seconds, ["checkpoint"] = run.FinalCheckpoint,
         };
+        foreach (var (k, v) in trainer.PromptMetrics) summary[k] = Setting.ToJsonValue(v);
         run.WriteSummary(summary);
         return summary;
     }

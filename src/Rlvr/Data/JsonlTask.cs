@@ -109,7 +109,7 @@ public sealed class JsonlTask : IVerifiableTask
             // Demonstrations must end in the shared final-answer format for SFT to teach it.
             if (response != null && FinalAnswer.Extract(response) == null)
                 response = response.TrimEnd() + "\n" + FinalAnswer.Format(answer.Trim());
-            return new Problem(prompt, answer.Trim(), response);
+            return new Problem(prompt, answer.Trim(), response, $"{path}:{lineNumber}");
         }
     }
 

@@ -44,13 +44,4 @@ public static class TaskEvaluator
         double passAtK = items.Count == 0 ? 0 : items.Average(it => PassAtK.Estimate(samples, it.Rewards.Count(r => r > 0.5), samples));
         return new EvalResult(accuracy, passAtK, problems.Count, samples, generated, items);
     }
-
-    /// <summary>A generation budget for a task: its longest demonstration with headroom, within the model's context.</summary>
-    public static int DefaultMaxNewTokens(IVerifiableTask task, ITokenizer tokenizer, CausalLM model)
-    {
-        var demos = task.Train.Take(2000).Where(p => p.Demonstration != null).Select(p => tokenizer.Encode(p.Demonstration!).Length).ToList();
-        var longestPrompt = task.Test.Concat(task.Train.Take(2000)).Max(p => tokenizer.EncodePrompt(p.Prompt).Length);
-        var budget = demos.Count == 0 ? 256 : (int)(demos.Max() * 1.5) + 8;
-        return Math.Max(1, Math.Min(budget, model.Config.MaxPositionEmbeddings - longestPrompt));
-    }
 }

@@ -1,3 +1,5 @@
+using Rlvr.Data;
+
 namespace Rlvr.Spec;
 
 /// <summary>Settings every training command shares, under the same names: where a run reads from and writes to,
@@ -16,7 +18,7 @@ public static class RunSettings
     public static readonly Setting<int> KeepLast = Settings.Int("keep-last", "keep only the newest K step checkpoints (0: keep all)", 0, min: 0);
     public static readonly Setting<int> EvalLimit = Settings.Int("eval-limit", "held-out problems per evaluation", 200, min: 1);
     public static readonly Setting<string> TruncatePrompts = Settings.Choice("truncate-prompts",
-        "a prompt too long for the context: error (naming its file and line), left (keep its end) or drop (skip it)", "error", ["error", "left", "drop"]);
+        "a prompt too long for the context: error (naming its file and line), left (keep its end) or drop (skip it)", PromptOverflow.Error, PromptOverflow.Modes);
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
     /// move a run (device, threads change only the summation order, which a resume on the same machine keeps).</summary>

@@ -21,6 +21,9 @@ public sealed record RlOptions
     public double Temperature { get; init; } = 1.0;
     public double TopP { get; init; } = 1.0;
     public int? MaxNewTokens { get; init; }
+
+    /// <summary>A prompt too long for the context with the generation budget: see <see cref="Data.PromptOverflow"/>.</summary>
+    public string TruncatePrompts { get; init; } = Data.PromptOverflow.Error;
     public string Advantage { get; init; } = "grpo";
     public RlObjective Objective { get; init; } = new();
     public RewardOptions Rewards { get; init; } = new();

@@ -60,6 +60,7 @@ public static class RlSettings
             MiniBatchPrompts = v.Nullable(MiniBatchPrompts), MicroBatchPrompts = v.Nullable(MicroBatchPrompts), PpoEpochs = v.Get(SinglePass.PpoEpochs),
             Lr = v.Get(Lr), WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay),
             GradClip = v.Get(GradClip), Temperature = v.Get(Temperature), TopP = v.Get(TopP), MaxNewTokens = v.Nullable(MaxNewTokens),
+            TruncatePrompts = v.Get(RunSettings.TruncatePrompts),
             Advantage = spec.Build(Advantages.Kind),
             Objective = new RlObjective(spec.ChosenName(PolicyLossSettings.Kind), v.TextOrNull(LossAgg), spec.Build(PolicyLossSettings.Kind),
                 v.Get(KlCoef), v.Get(KlEstimator), v.Get(EntropyCoef)),

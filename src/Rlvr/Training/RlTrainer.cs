@@ -26,7 +26,18 @@ public sealed class RlTrainer
     readonly IVerifiableTask task;
     readonly RlOptions o;
     readonly IUpdateRule rule;
+    readonly PromptFit fit;
+    readonly IReadOnlyList<Problem> train;
+    readonly IReadOnlyList<Problem> evalProblems;
 
+    /// <summary>The rollout budget: --max-new-tokens, or derived from the task and the context (see <see cref="GenerationBudget"/>).</summary>
+    public int MaxNewTokens { get; }
+
+    /// <summary>prompts_truncated and prompts_dropped (with --truncate-prompts left|drop), as in the metrics rows.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> PromptMetrics => fit.Metrics();
+
+    /// <summary>Over-long prompts are handled here, before any work: an error naming the file and line, or cut or
+    /// dropped as <see cref="RlOptions.TruncatePrompts"/> says.</summary>
     /// <param name="reference">The KL reference: the policy's initial weights. On resume pass the original init again,
     /// never the checkpoint being resumed (which holds the trained policy).</param>
     public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null)
@@ -34,6 +45,9 @@ public sealed class RlTrainer
         options.Validate();
         if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
+        fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
+        var plan = GenerationBudget.Plan(fit, task, tokenizer, o.MaxNewTokens, [task.Train, o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : []]);
+        (train, evalProblems, MaxNewTokens) = (plan.Splits[0], plan.Splits[1], plan.MaxNewTokens);
     }
 
     /// <param name="resumeFrom">A step-N/ checkpoint of this run (see <see cref="RunDirectory.LatestCheckpoint"/>):
@@ -47,11 +61,10 @@ public sealed class RlTrainer
         var parameters = model.parameters().ToList();
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
-        var order = new BatchOrder(task.Train.Count, o.Seed);
-        var maxNew = o.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
+        var order = new BatchOrder(train.Count, o.Seed);
+        var maxNew = MaxNewTokens;
         var sampling = new SamplingOptions(o.Temperature, o.TopP, 0, maxNew);
         var objective = o.Objective with { ConstantLength = maxNew };
-        var evalProblems = task.Test.Take(o.EvalLimit).ToList();
 
         var totals = new RunCounters();
         var parts = new List<(string, IStateful)>
@@ -110,6 +123,7 @@ public sealed class RlTrainer
 
             var row = StepMetrics(step, lr, batch, update, totals.Rollouts, totals.BackwardPasses, timeRollout, timeUpdate);
             if (o.DynamicSampling) row["frac_dropped_groups"] = dropped;
+            foreach (var (k, v) in fit.Metrics()) row[k] = v;
             if (o.EvalEvery > 0 && evalProblems.Count > 0 && (step % o.EvalEvery == 0 || step == o.Steps))
             {
                 foreach (var (k, v) in Evaluate(evalProblems, maxNew, step)) if (k != "step") row[k] = v;
@@ -143,9 +157,9 @@ public sealed class RlTrainer
         int offset = 0, sampled = 0;
         for (int round = 0; round < (o.DynamicSampling ? o.MaxSamplingRounds : 1) && keep.Count < o.PromptsPerStep; round++)
         {
-            var problems = order.Next(o.PromptsPerStep).Select(i => task.Train[i]).ToList();
+            var problems = order.Next(o.PromptsPerStep).Select(i => train[i]).ToList();
             var seed = (ulong)o.Seed * 1_000_003UL + (ulong)step * 101UL + (ulong)round;
-            var part = RolloutCollector.Collect(model, tokenizer, task, problems, o.GroupSize, sampling, o.Rewards, seed);
+            var part = RolloutCollector.Collect(model, tokenizer, fit.Task, problems, o.GroupSize, sampling, o.Rewards, seed);
             parts.Add(part);
             sampled += part.Count;
             for (int g = 0; g < problems.Count; g++)
@@ -203,11 +217,11 @@ public sealed class RlTrainer
 
     Dictionary<string, object?> Evaluate(IReadOnlyList<Problem> problems, int maxNew, int step)
     {
-        var greedy = TaskEvaluator.Evaluate(model, tokenizer, task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+        var greedy = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
         var row = new Dictionary<string, object?> { ["step"] = step, ["eval_accuracy"] = greedy.Accuracy };
         if (o.EvalSamples > 1)
         {
-            var sampled = TaskEvaluator.Evaluate(model, tokenizer, task, problems, o.EvalSamples,
+            var sampled = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, problems, o.EvalSamples,
                 new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed + 7);
             row["eval_avg_at_k"] = sampled.Accuracy;
             row["eval_pass_at_k"] = sampled.PassAtK;

@@ -16,6 +16,9 @@ public sealed record SftOptions
     public int Seed { get; init; } = 1;
     public string LossNormalization { get; init; } = SftLossNormalization.TokenMean;
 
+    /// <summary>A prompt too long for the context with its demonstration (or eval budget): see <see cref="Data.PromptOverflow"/>.</summary>
+    public string TruncatePrompts { get; init; } = Data.PromptOverflow.Error;
+
     /// <summary>Keep only the newest K step-N/ checkpoints (0 keeps all); final/ is always kept.</summary>
     public int KeepLast { get; init; }
 }

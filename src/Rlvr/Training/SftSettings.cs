@@ -37,7 +37,7 @@ public static class SftSettings
         {
             Steps = v.Get(Steps), BatchSize = batch, MicroBatchSize = Math.Min(v.Nullable(MicroBatchPrompts) ?? batch, batch), Lr = v.Get(Lr),
             WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay), GradClip = v.Get(GradClip),
-            LossNormalization = v.Get(LossNormalization), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
+            LossNormalization = v.Get(LossNormalization), TruncatePrompts = v.Get(RunSettings.TruncatePrompts), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -25,8 +25,7 @@ public static class SftTrainer
         ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
     {
         if (o.KeepLast < 0) throw new ArgumentException("--keep-last must not be negative");
-        var examples = task.Train.Where(p => p.Demonstration != null).ToList();
-        if (examples.Count == 0) throw new InvalidOperationException($"task '{task.Name}' has no demonstrations (a \"response\" field) to train on");
+        var (fit, examples, evalProblems, maxNew) = Fit(model, tokenizer, task, o);
         var prompts = examples.Select(p => tokenizer.EncodePrompt(p.Prompt)).ToArray();
         var responses = examples.Select(p => tokenizer.EncodeResponse(p.Demonstration!)).ToArray();
 
@@ -34,8 +33,6 @@ public static class SftTrainer
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
         var order = new BatchOrder(examples.Count, o.Seed);
-        var evalProblems = task.Test.Take(o.EvalLimit).ToList();
-        var maxNew = TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
 
         var totals = new RunCounters();
         var identity = new JsonObject { ["stage"] = "sft", ["task"] = task.Name };
@@ -74,9 +71,10 @@ public static class SftTrainer
                 ["step"] = step, ["loss"] = stepLoss, ["lr"] = lr, ["grad_norm"] = gradNorm, ["tokens"] = totals.Tokens,
             };
             if (skip) row["skipped"] = true;
+            foreach (var (k, v) in fit.Metrics()) row[k] = v;
             if (o.EvalEvery > 0 && (step % o.EvalEvery == 0 || step == o.Steps) && evalProblems.Count > 0)
             {
-                var eval = TaskEvaluator.Evaluate(model, tokenizer, task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+                var eval = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
                 totals.LastEval = eval.Accuracy;
                 row["eval_accuracy"] = eval.Accuracy;
             }
@@ -92,6 +90,20 @@ public static class SftTrainer
         }
         checkpoints.Save(run.FinalCheckpoint, State(task, o.Steps, totals.Tokens));
         return Result(totals, interrupted: false);
+    }
+
+    /// <summary>The demonstrations and evaluation problems fitted to the model's context (see <see cref="PromptFit"/>)
+    /// and the evaluation budget. Call it before writing anything to report over-long prompts up front.</summary>
+    public static (PromptFit fit, IReadOnlyList<Problem> examples, IReadOnlyList<Problem> evalProblems, int maxNew) Fit(
+        CausalLM model, ITokenizer tokenizer, IVerifiableTask task, SftOptions o)
+    {
+        var withDemonstration = task.Train.Where(p => p.Demonstration != null).ToList();
+        if (withDemonstration.Count == 0) throw new InvalidOperationException($"task '{task.Name}' has no demonstrations (a \"response\" field) to train on");
+        var fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
+        var examples = fit.Fit(withDemonstration, p => tokenizer.EncodeResponse(p.Demonstration!).Length, "its demonstration");
+        IReadOnlyList<Problem> evalProblems = o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : [];
+        var plan = GenerationBudget.Plan(fit, task, tokenizer, null, [evalProblems], budgetIsAnOption: false);
+        return (fit, examples, plan.Splits[0], plan.MaxNewTokens);
     }
 
     static SftResult Result(RunCounters t, bool interrupted) => new(t.LastLoss, t.LastEval, t.Tokens, t.Seconds, t.SkippedSteps, interrupted);

@@ -97,6 +97,7 @@ public class CliErrorTests
 
     /// <summary>A directory this process cannot write in: a 0555 temp dir, or (as root, who may write there anyway)
     /// /proc, where no one can create files; null when neither holds.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     static string? UnwritableDirectory(TempDir dir)
     {
         var locked = dir.File("locked");
@@ -119,7 +120,7 @@ public class CliErrorTests
         return null;
     }
 
-    [Fact]
+    [Fact, System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void UnwritableOutputsFailBeforeTheWork()
     {
         using var dir = new TempDir();
@@ -151,6 +152,54 @@ public class CliErrorTests
         // Checked up front where possible; a disk that fills or a permission that changes mid-run still ends in exit 2.
         Assert.Equal(2, Rlvr.Cli.Commands.Common.Guard(() => throw new IOException("No space left on device : '/data/run/metrics.jsonl'")));
         Assert.Equal(2, Rlvr.Cli.Commands.Common.Guard(() => throw new UnauthorizedAccessException("Access to the path '/data/run' is denied.")));
+    }
+
+    /// <summary>Twenty problems with demonstrations; line 3's prompt (or every prompt) is longer than the tiny
+    /// model's 512-token context.</summary>
+    static string OverLongTask(TempDir dir, bool all = false)
+    {
+        var path = dir.File(all ? "long.jsonl" : "one-long.jsonl");
+        File.WriteAllLines(path, Enumerable.Range(1, 20).Select(i =>
+        {
+            var prompt = i == 3 || all ? new string('x', 600) + $"{i}+{i}?" : $"{i}+{i}?";
+            return $"{{\"prompt\": \"{prompt}\", \"answer\": \"{2 * i}\", \"response\": \"{i}+{i}={2 * i}\"}}";
+        }));
+        return path;
+    }
+
+    [Fact]
+    public void OverLongPromptsAreErrorsOrCutOrDroppedAndCounted()
+    {
+        using var dir = new TempDir();
+        var task = OverLongTask(dir);
+        var run = dir.File("run");
+        var failed = CliProcess.Run("sft", "--task", task, "--out", run, "--steps", "1", "--prompts-per-step", "2");
+        Assert.Equal(2, failed.ExitCode);
+        Assert.StartsWith($"error: {task}:3: the prompt is 606 tokens, and with ", failed.Stderr);
+        Assert.Contains("that exceeds the model's 512-token context; --truncate-prompts left|drop cuts or skips such prompts", failed.Stderr);
+        Assert.Single(failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(run));
+
+        var dropped = CliProcess.Run("sft", "--task", task, "--out", run, "--steps", "1", "--prompts-per-step", "2", "--eval-every", "0",
+            "--truncate-prompts", "drop", "--threads", "1");
+        Assert.Equal(0, dropped.ExitCode);
+        var metrics = System.Text.Json.JsonDocument.Parse(File.ReadLines(Path.Combine(run, "metrics.jsonl")).First()).RootElement;
+        Assert.Equal((0, 1), (metrics.GetProperty("prompts_truncated").GetInt32(), metrics.GetProperty("prompts_dropped").GetInt32()));
+
+        // eval on a task whose held-out prompts are all too long: an error, or each cut (counted), never a 1-token budget.
+        var longTask = OverLongTask(dir, all: true);
+        var model = Path.Combine(run, "final");
+        var evalOut = dir.File("eval.json");
+        var evalFailed = CliProcess.Run("eval", "--model", model, "--task", longTask, "--out", evalOut);
+        Assert.Equal(2, evalFailed.ExitCode);
+        Assert.Matches($@"^error: {System.Text.RegularExpressions.Regex.Escape(longTask)}:\d+: the prompt is 60\d tokens, and with \d+ for a response " +
+            @"\(the default --max-new-tokens is at least \d+; give a smaller one to allow longer prompts\) that exceeds the model's 512-token context", evalFailed.Stderr);
+        Assert.False(File.Exists(evalOut));
+        var cut = CliProcess.Run("eval", "--model", model, "--task", longTask, "--out", evalOut, "--truncate-prompts", "left");
+        Assert.Equal(0, cut.ExitCode);
+        var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(evalOut)).RootElement;
+        Assert.Equal(summary.GetProperty("n").GetInt32(), summary.GetProperty("prompts_truncated").GetInt32());
+        Assert.True(summary.GetProperty("max_new_tokens").GetInt32() > 1);
     }
 
     [Fact]
