@@ -7,6 +7,7 @@ using Rlvr.Evaluation;
 using Rlvr.Rollout;
 using Rlvr.Tokenization;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace Rlvr.Cli.Commands;
 
@@ -14,7 +15,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "checkpoint directory" };
+        var model = new Option<string>("--model") { Description = "checkpoint or Hugging Face model directory" };
         var task = new Option<string>("--task") { Description = "built-in task name or .jsonl file (held-out split)" };
         var samples = new Option<int>("--samples") { Description = "samples per problem (k)", DefaultValueFactory = _ => 1 };
         var temperature = new Option<double?>("--temperature") { Description = "0 = greedy (default for k=1; 1.0 for k>1)" };
@@ -26,21 +27,24 @@ public static class EvalCommand
         var template = new Option<string>("--template") { Description = "prompt template for --benchmark: plain | think", DefaultValueFactory = _ => "plain" };
         var seed = Common.Seed();
         var device = Common.Device();
+        var dtype = Common.DType();
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, output, seed, device, benchmark, responses, template,
+            model, task, samples, temperature, limit, maxNew, output, seed, device, dtype, benchmark, responses, template,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
             if (r.GetValue(benchmark) is { } bench)
                 return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(model), r.GetValue(samples), r.GetValue(temperature),
-                    r.GetValue(maxNew), r.GetValue(limit), r.GetValue(template)!, r.GetValue(output), (ulong)r.GetValue(seed), r.GetValue(device)!);
+                    r.GetValue(maxNew), r.GetValue(limit), r.GetValue(template)!, r.GetValue(output), (ulong)r.GetValue(seed), r.GetValue(device)!,
+                    Common.ResolveDType(r.GetValue(dtype)!));
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
             var k = r.GetValue(samples);
             if (k <= 0) throw new ArgumentException("--samples must be positive");
             var t = r.GetValue(temperature) ?? (k == 1 ? 0.0 : 1.0);
-            var summary = RunOnTask(modelDir, taskName, k, t, r.GetValue(limit), r.GetValue(maxNew), (ulong)r.GetValue(seed), r.GetValue(device)!);
+            var summary = RunOnTask(modelDir, taskName, k, t, r.GetValue(limit), r.GetValue(maxNew), (ulong)r.GetValue(seed), r.GetValue(device)!,
+                Common.ResolveDType(r.GetValue(dtype)!));
             var outPath = r.GetValue(output);
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
@@ -50,11 +54,11 @@ public static class EvalCommand
     }
 
     static int RunOnBenchmark(string benchmark, string? responses, string? modelDir, int k, double? temperature, int? maxNew,
-        int? limit, string template, string? output, ulong seed, string deviceName)
+        int? limit, string template, string? output, ulong seed, string deviceName, ScalarType dtype)
     {
         if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output);
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
-        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
         IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> prompts, int samples)
         {
@@ -76,9 +80,10 @@ public static class EvalCommand
         return BenchmarkEval.Run(benchmark, null, Generate, k, limit, template, output, loaded.Model.ParameterCount);
     }
 
-    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew, ulong seed, string deviceName)
+    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew, ulong seed, string deviceName,
+        ScalarType dtype = ScalarType.Float32)
     {
-        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
         var task = TaskRegistry.Load(taskName);
         var problems = task.Test.Take(limit ?? int.MaxValue).ToList();
         var budget = maxNew ?? TaskEvaluator.DefaultMaxNewTokens(task, loaded.Tokenizer, loaded.Model);

@@ -9,7 +9,7 @@ namespace Rlvr.Training;
 /// <summary>The settings of `rlvr train` and what they build: <see cref="RlOptions"/> and the update rule.</summary>
 public static class RlSettings
 {
-    public static readonly Setting<string> Init = Settings.Text("init", "checkpoint directory to start from (an SFT run's final/)").AsRequired();
+    public static readonly Setting<string> Init = Settings.Text("init", "checkpoint or Hugging Face model directory to start from (an SFT run's final/)").AsRequired();
     public static readonly Setting<int> Steps = Settings.Int("steps", "outer RL steps", 60, min: 1);
     public static readonly Setting<int> PromptsPerStep = Settings.Int("prompts-per-step", "prompts per rollout batch P", 16, min: 1);
     public static readonly Setting<int> GroupSize = Settings.Int("group-size", "responses per prompt G", 8, min: 2);

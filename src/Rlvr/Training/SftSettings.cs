@@ -7,7 +7,7 @@ namespace Rlvr.Training;
 public static class SftSettings
 {
     public static readonly Setting<string> Init = Settings.Text("init",
-        "model to start from: a preset trained from scratch with the byte tokenizer (tiny ≈ 1M, small ≈ 4.8M parameters) or a checkpoint directory", "tiny");
+        "model to start from: a preset trained from scratch with the byte tokenizer (tiny ≈ 1M, small ≈ 4.8M parameters) or a checkpoint or Hugging Face model directory (llama, qwen2, qwen3)", "tiny");
     public static readonly Setting<int> Steps = Settings.Int("steps", "optimizer steps", 1000, min: 1);
     public static readonly Setting<int> PromptsPerStep = Settings.Int("prompts-per-step", "demonstrations per optimizer step", 32, min: 1);
     public static readonly Setting<int> MicroBatchPrompts = Settings.Int("micro-batch-prompts", "demonstrations per gradient-accumulation micro-batch", min: 1)
