@@ -46,7 +46,7 @@ public static class RlSettings
         Steps, PromptsPerStep, GroupSize, MiniBatchPrompts, MicroBatchPrompts, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip,
         Temperature, TopP, MaxNewTokens, RunSettings.TruncatePrompts, LossAgg, KlCoef, KlEstimator, EntropyCoef,
         FormatReward, OverlongBuffer, OverlongPenalty, DynamicSampling, UseSamplerLogProbs,
-        EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast,
+        EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
         RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
     ],
     [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind]);
@@ -66,7 +66,7 @@ public static class RlSettings
             Rewards = new RewardOptions(v.Get(FormatReward), v.Get(OverlongBuffer), v.Get(OverlongPenalty)),
             DynamicSampling = v.Get(DynamicSampling), UseSamplerLogProbs = v.Get(UseSamplerLogProbs),
             EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), EvalSamples = v.Get(EvalSamples),
-            SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
+            SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -26,7 +26,7 @@ public static class SftSettings
     [
         Init, RunSettings.Task, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
         Steps, PromptsPerStep, MicroBatchPrompts, LossNormalization, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
-        EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
+        EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
     ]);
 
     public static SftOptions Options(RunSpec spec)
@@ -37,7 +37,7 @@ public static class SftSettings
         {
             Steps = v.Get(Steps), BatchSize = batch, MicroBatchSize = Math.Min(v.Nullable(MicroBatchPrompts) ?? batch, batch), Lr = v.Get(Lr),
             WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay), GradClip = v.Get(GradClip),
-            LossNormalization = v.Get(LossNormalization), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
+            LossNormalization = v.Get(LossNormalization), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

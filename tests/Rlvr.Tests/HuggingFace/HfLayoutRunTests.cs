@@ -40,7 +40,7 @@ public class HfLayoutRunTests
         Assert.True(File.Exists(Path.Combine(init, WeightFiles.IndexFile)));
         var outDir = dir.File("run");
         var sft = CliProcess.Run("sft", "--init", init, "--task", "addition", "--out", outDir, "--steps", "2", "--prompts-per-step", "4",
-            "--eval-every", "0", "--warmup-steps", "0", "--threads", "1");
+            "--eval-every", "0", "--warmup-steps", "0", "--threads", "1", "--max-shard-size", "0.00003");
         Assert.True(sft.ExitCode == 0, sft.Stderr);
 
         var final = Path.Combine(outDir, "final");
@@ -51,6 +51,9 @@ public class HfLayoutRunTests
         var after = WeightFiles.Locate(final).Tensors;
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(after.Values, t => Assert.Equal(ScalarType.BFloat16, t.Info.DType));
+        Assert.True(File.Exists(Path.Combine(final, WeightFiles.IndexFile)));
+        Assert.All(Directory.GetFiles(final, "model-*.safetensors"), f => Assert.True(SafeTensors.ReadHeader(f).Tensors.Count == 1
+            || new FileInfo(f).Length <= 30_000 + 4096, f));
 
         // The weight files hold bfloat16; the run state holds the float32 weights training continues from.
         using var trained = Checkpoint.LoadModel(final);
