@@ -8,8 +8,15 @@ namespace Rlvr.Checkpoints;
 /// the exact weights rather than rounded ones.</summary>
 public sealed class MasterWeights(CausalLM model) : IStateful
 {
-    bool Rounded => model.Origin is { } origin && origin.Tensors.Any(t =>
-        model.state_dict().TryGetValue(t.Name, out var p) && SafeTensorsDTypes.SizeOf(t.DType) < SafeTensorsDTypes.SizeOf(p.dtype));
+    bool Rounded
+    {
+        get
+        {
+            if (model.Origin is not { } origin) return false;
+            var held = model.state_dict();
+            return origin.Tensors.Any(t => held.TryGetValue(t.Name, out var p) && SafeTensorsDTypes.SizeOf(t.DType) < SafeTensorsDTypes.SizeOf(p.dtype));
+        }
+    }
 
     public void SaveState(StateBag state)
     {
