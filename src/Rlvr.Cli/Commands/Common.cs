@@ -34,8 +34,10 @@ public static class Common
         return device;
     }
 
-    /// <summary>A preset name trains from scratch with the byte tokenizer; anything else is a checkpoint directory.</summary>
-    public static (CausalLM model, ITokenizer tokenizer) LoadOrCreate(string presetOrDir, Device device, int seed)
+    /// <summary>A preset name trains from scratch with the byte tokenizer; anything else is a checkpoint directory or
+    /// a Hugging Face model directory.</summary>
+    public static (CausalLM model, ITokenizer tokenizer) LoadOrCreate(string presetOrDir, Device device, int seed,
+        ScalarType dtype = ScalarType.Float32)
     {
         if (ModelConfig.PresetNames.Contains(presetOrDir))
         {
@@ -48,7 +50,7 @@ public static class Common
             model.to(device);
             return (model, tokenizer);
         }
-        var loaded = Checkpoint.Load(presetOrDir, device);
+        var loaded = Checkpoint.Load(presetOrDir, device, dtype);
         return (loaded.Model, loaded.Tokenizer);
     }
 

@@ -8,6 +8,7 @@ using Rlvr.Rollout;
 using Rlvr.Spec;
 using Rlvr.Tokenization;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace Rlvr.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "checkpoint directory" };
+        var model = new Option<string>("--model") { Description = "checkpoint or Hugging Face model directory" };
         var task = new Option<string>("--task") { Description = "built-in task name or .jsonl file (held-out split)" };
         var samples = new Option<int>("--samples") { Description = "samples per problem (k)", DefaultValueFactory = _ => 1 };
         var temperature = new Option<double?>("--temperature") { Description = "0 = greedy (default for k=1; 1.0 for k>1)" };
@@ -32,9 +33,10 @@ public static class EvalCommand
         var template = new Option<string>("--template") { Description = "prompt template for --benchmark: plain | think", DefaultValueFactory = _ => "plain" };
         var seed = Common.Seed();
         var device = Common.Device();
+        var dtype = Common.DType();
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, truncate, output, seed, device, benchmark, responses, allowMissing, template,
+            model, task, samples, temperature, limit, maxNew, truncate, output, seed, device, dtype, benchmark, responses, allowMissing, template,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
@@ -44,11 +46,12 @@ public static class EvalCommand
             if (outPath != null) WritablePath.CheckFile(outPath, "--out");
             if (r.GetValue(benchmark) is { } bench)
                 return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(allowMissing), r.GetValue(model), k, t, budget, n, r.GetValue(template)!,
-                    outPath, (ulong)r.GetValue(seed), r.GetValue(device)!);
+                    outPath, (ulong)r.GetValue(seed), r.GetValue(device)!, Common.ResolveDType(r.GetValue(dtype)!));
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
             var overflow = r.Choice(truncate, PromptOverflow.Modes);
-            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, overflow, (ulong)r.GetValue(seed), r.GetValue(device)!);
+            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, overflow, (ulong)r.GetValue(seed), r.GetValue(device)!,
+                Common.ResolveDType(r.GetValue(dtype)!));
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
             return 0;
@@ -57,11 +60,11 @@ public static class EvalCommand
     }
 
     static int RunOnBenchmark(string benchmark, string? responses, bool allowMissing, string? modelDir, int k, double? temperature, int? maxNew,
-        int? limit, string template, string? output, ulong seed, string deviceName)
+        int? limit, string template, string? output, ulong seed, string deviceName, ScalarType dtype)
     {
         if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output, allowMissing: allowMissing);
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
-        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
         var context = loaded.Model.Config.MaxPositionEmbeddings;
         if (sampling.MaxNewTokens >= context - 1)
@@ -97,9 +100,10 @@ public static class EvalCommand
     /// <param name="maxNew">the generation budget; null derives it from the task within the context (never below the
     /// least useful budget: longer prompts are errors, or cut or dropped as <paramref name="truncatePrompts"/> says)</param>
     public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew,
-        string truncatePrompts, ulong seed, string deviceName)
+        string truncatePrompts, ulong seed, string deviceName,
+        ScalarType dtype = ScalarType.Float32)
     {
-        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
         var task = TaskRegistry.Load(taskName);
         var fit = new PromptFit(task, loaded.Tokenizer, loaded.Model.Config.MaxPositionEmbeddings, truncatePrompts);
         var plan = GenerationBudget.Plan(fit, task, loaded.Tokenizer, maxNew, [task.Test.Take(limit ?? int.MaxValue).ToList()]);

@@ -9,7 +9,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "checkpoint directory", Required = true };
+        var model = new Option<string>("--model") { Description = "checkpoint or Hugging Face model directory", Required = true };
         var prompt = new Option<string>("--prompt") { Description = "prompt text (\\n is read as a newline)", Required = true };
         var samples = new Option<int>("--samples") { DefaultValueFactory = _ => 1 };
         var temperature = new Option<double>("--temperature") { DefaultValueFactory = _ => 1.0 };
@@ -18,12 +18,14 @@ public static class GenerateCommand
         var maxNew = new Option<int>("--max-new-tokens") { DefaultValueFactory = _ => 128 };
         var seed = Common.Seed();
         var device = Common.Device();
-        var cmd = new Command("generate", "Sample continuations of a prompt") { model, prompt, samples, temperature, topP, topK, maxNew, seed, device };
+        var dtype = Common.DType();
+        var cmd = new Command("generate", "Sample continuations of a prompt") { model, prompt, samples, temperature, topP, topK, maxNew, seed, device, dtype };
         cmd.SetAction(r => Common.Guard(() =>
         {
             var n = r.AtLeast(samples, 1);
             var options = new SamplingOptions(r.InRange(temperature, 0), r.InRange(topP, 0, 1, minExclusive: true), r.AtLeast(topK, 0), r.AtLeast(maxNew, 1));
-            var (m, tok) = Common.LoadOrCreate(r.GetValue(model)!, Common.ResolveDevice(r.GetValue(device)!, 0), r.GetValue(seed));
+            var (m, tok) = Common.LoadOrCreate(r.GetValue(model)!, Common.ResolveDevice(r.GetValue(device)!, 0), r.GetValue(seed),
+                Common.ResolveDType(r.GetValue(dtype)!));
             using var _ = m;
             var text = r.GetValue(prompt)!.Replace("\\n", "\n");
             var encoded = tok.EncodePrompt(text);

@@ -16,19 +16,19 @@ public sealed class Attention : nn.Module
     [ComponentName(Name = "q_norm")] public readonly RmsNorm? QNorm;
     [ComponentName(Name = "k_norm")] public readonly RmsNorm? KNorm;
 
-    public Attention(ModelConfig c, ScalarType dtype) : base(nameof(Attention))
+    public Attention(ModelConfig c, WeightOptions w) : base(nameof(Attention))
     {
         heads = c.NumAttentionHeads;
         kvHeads = c.NumKeyValueHeads;
         headDim = c.HeadDim;
-        QProj = nn.Linear(c.HiddenSize, heads * headDim, hasBias: c.AttentionBias, dtype: dtype);
-        KProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias, dtype: dtype);
-        VProj = nn.Linear(c.HiddenSize, kvHeads * headDim, hasBias: c.AttentionBias, dtype: dtype);
-        OProj = nn.Linear(heads * headDim, c.HiddenSize, hasBias: c.OutputBias, dtype: dtype);
+        QProj = w.Linear(c.HiddenSize, heads * headDim, c.AttentionBias);
+        KProj = w.Linear(c.HiddenSize, kvHeads * headDim, c.AttentionBias);
+        VProj = w.Linear(c.HiddenSize, kvHeads * headDim, c.AttentionBias);
+        OProj = w.Linear(heads * headDim, c.HiddenSize, c.OutputBias);
         if (c.QkNorm)
         {
-            QNorm = new RmsNorm(headDim, c.RmsNormEps, dtype);
-            KNorm = new RmsNorm(headDim, c.RmsNormEps, dtype);
+            QNorm = new RmsNorm(headDim, c.RmsNormEps, w.DType);
+            KNorm = new RmsNorm(headDim, c.RmsNormEps, w.DType);
         }
         RegisterComponents();
     }

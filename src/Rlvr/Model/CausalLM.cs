@@ -25,8 +25,9 @@ public sealed class CausalLM : nn.Module
     {
         config.Validate("model config");
         Config = config;
-        Model = new DecoderModel(config, dtype);
-        if (!config.TieWordEmbeddings) LmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, dtype: dtype);
+        var weights = new WeightOptions(dtype, initialize);
+        Model = new DecoderModel(config, weights);
+        if (!config.TieWordEmbeddings) LmHead = weights.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
         if (initialize) InitializeWeights(seed);
     }

@@ -13,13 +13,13 @@ public sealed class DecoderLayer : nn.Module
     [ComponentName(Name = "input_layernorm")] public readonly RmsNorm InputLayernorm;
     [ComponentName(Name = "post_attention_layernorm")] public readonly RmsNorm PostAttentionLayernorm;
 
-    public DecoderLayer(ModelConfig c, int index, ScalarType dtype) : base(nameof(DecoderLayer))
+    public DecoderLayer(ModelConfig c, int index, WeightOptions w) : base(nameof(DecoderLayer))
     {
         this.index = index;
-        SelfAttn = new Attention(c, dtype);
-        Mlp = new Mlp(c, dtype);
-        InputLayernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps, dtype);
-        PostAttentionLayernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps, dtype);
+        SelfAttn = new Attention(c, w);
+        Mlp = new Mlp(c, w);
+        InputLayernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps, w.DType);
+        PostAttentionLayernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps, w.DType);
         RegisterComponents();
     }
 

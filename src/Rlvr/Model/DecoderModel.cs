@@ -13,12 +13,12 @@ public sealed class DecoderModel : nn.Module
     [ComponentName(Name = "layers")] public readonly ModuleList<DecoderLayer> Layers;
     [ComponentName(Name = "norm")] public readonly RmsNorm Norm;
 
-    public DecoderModel(ModelConfig c, ScalarType dtype) : base(nameof(DecoderModel))
+    public DecoderModel(ModelConfig c, WeightOptions w) : base(nameof(DecoderModel))
     {
         rotary = new RotaryEmbedding(c.HeadDim, c.RopeTheta, c.RopeScaling);
-        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize, dtype: dtype);
-        Layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, c.NumHiddenLayers).Select(i => new DecoderLayer(c, i, dtype)).ToArray());
-        Norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, dtype);
+        EmbedTokens = w.Embedding(c.VocabSize, c.HiddenSize);
+        Layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, c.NumHiddenLayers).Select(i => new DecoderLayer(c, i, w)).ToArray());
+        Norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, w.DType);
         RegisterComponents();
     }
 

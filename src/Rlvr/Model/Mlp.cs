@@ -12,11 +12,11 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "up_proj")] public readonly Linear UpProj;
     [ComponentName(Name = "down_proj")] public readonly Linear DownProj;
 
-    public Mlp(ModelConfig c, ScalarType dtype) : base(nameof(Mlp))
+    public Mlp(ModelConfig c, WeightOptions w) : base(nameof(Mlp))
     {
-        GateProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias, dtype: dtype);
-        UpProj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias, dtype: dtype);
-        DownProj = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias, dtype: dtype);
+        GateProj = w.Linear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
+        UpProj = w.Linear(c.HiddenSize, c.IntermediateSize, c.MlpBias);
+        DownProj = w.Linear(c.IntermediateSize, c.HiddenSize, c.MlpBias);
         RegisterComponents();
     }
 

@@ -16,11 +16,15 @@ public static class RunSettings
     public static readonly Setting<int> Threads = Settings.Int("threads", "CPU threads for torch; results depend on it (0: torch's default)", 0, min: 0);
     public static readonly Setting<int> SaveEvery = Settings.Int("save-every", "write a resumable checkpoint every N steps (0: only the final one)", 0, min: 0);
     public static readonly Setting<int> KeepLast = Settings.Int("keep-last", "keep only the newest K step checkpoints (0: keep all)", 0, min: 0);
+    public static readonly Setting<double> MaxShardSize = Settings.Number("max-shard-size",
+        "largest weight file of a checkpoint, in GB; larger weights are split into shards with an index, as Hugging Face does", 5, min: 0, minExclusive: true);
+
+    public static long MaxShardBytes(SpecValues values) => (long)(values.Get(MaxShardSize) * 1e9);
     public static readonly Setting<int> EvalLimit = Settings.Int("eval-limit", "held-out problems per evaluation", 200, min: 1);
     public static readonly Setting<string> TruncatePrompts = Settings.Choice("truncate-prompts",
         "a prompt too long for the context: error (naming its file and line), left (keep its end) or drop (skip it)", PromptOverflow.Error, PromptOverflow.Modes);
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
     /// move a run (device, threads change only the summation order, which a resume on the same machine keeps).</summary>
-    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, Device.Key, Threads.Key };
+    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key };
 }

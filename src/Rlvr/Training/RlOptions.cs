@@ -39,6 +39,9 @@ public sealed record RlOptions
     /// <summary>Keep only the newest K step-N/ checkpoints (0 keeps all); final/ is always kept.</summary>
     public int KeepLast { get; init; }
 
+    /// <summary>Checkpoint weights above this size are written as shards with an index.</summary>
+    public long MaxShardBytes { get; init; } = Checkpoints.WeightWriter.DefaultMaxShardBytes;
+
     public int MiniPrompts => MiniBatchPrompts ?? PromptsPerStep;
     public int MicroPrompts => Math.Min(MicroBatchPrompts ?? MiniPrompts, MiniPrompts);
 

@@ -9,7 +9,7 @@ namespace Rlvr.Training;
 /// <summary>The settings of `rlvr train` and what they build: <see cref="RlOptions"/> and the update rule.</summary>
 public static class RlSettings
 {
-    public static readonly Setting<string> Init = Settings.Text("init", "checkpoint directory to start from (an SFT run's final/)").AsRequired();
+    public static readonly Setting<string> Init = Settings.Text("init", "checkpoint or Hugging Face model directory to start from (an SFT run's final/)").AsRequired();
     public static readonly Setting<int> Steps = Settings.Int("steps", "outer RL steps", 60, min: 1);
     public static readonly Setting<int> PromptsPerStep = Settings.Int("prompts-per-step", "prompts per rollout batch P", 16, min: 1);
     public static readonly Setting<int> GroupSize = Settings.Int("group-size", "responses per prompt G", 8, min: 2);
@@ -46,7 +46,7 @@ public static class RlSettings
         Steps, PromptsPerStep, GroupSize, MiniBatchPrompts, MicroBatchPrompts, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip,
         Temperature, TopP, MaxNewTokens, RunSettings.TruncatePrompts, LossAgg, KlCoef, KlEstimator, EntropyCoef,
         FormatReward, OverlongBuffer, OverlongPenalty, DynamicSampling, UseSamplerLogProbs,
-        EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast,
+        EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
         RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
     ],
     [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind]);
@@ -67,7 +67,7 @@ public static class RlSettings
             Rewards = new RewardOptions(v.Get(FormatReward), v.Get(OverlongBuffer), v.Get(OverlongPenalty)),
             DynamicSampling = v.Get(DynamicSampling), UseSamplerLogProbs = v.Get(UseSamplerLogProbs),
             EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), EvalSamples = v.Get(EvalSamples),
-            SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
+            SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -72,7 +72,7 @@ public sealed class RlTrainer
             ("counters", totals), ("optimizer", new AdamWState(optimizer, model)), ("batch_order", order), ("torch_random", new TorchRandomState()),
         };
         if (rule is IStateful ruleState) parts.Add(("update", ruleState));
-        var checkpoints = new RunCheckpoints(run, model, tokenizer, Identity(), parts, o.KeepLast);
+        var checkpoints = new RunCheckpoints(run, model, tokenizer, Identity(), parts, o.KeepLast, o.MaxShardBytes);
         if (resumeFrom is not null)
         {
             checkpoints.Resume(resumeFrom);

@@ -8,8 +8,10 @@ namespace Rlvr.Training;
 /// <summary>Writes a run's checkpoints with the state of every stateful part (each under its own name) and brings a
 /// run back from one. The identity fields (stage, task, update rule) must match on resume.</summary>
 public sealed class RunCheckpoints(RunDirectory run, CausalLM model, ITokenizer tokenizer, JsonObject identity,
-    IReadOnlyList<(string name, IStateful part)> parts, int keepLast)
+    IReadOnlyList<(string name, IStateful part)> stateParts, int keepLast, long maxShardBytes)
 {
+    readonly IReadOnlyList<(string name, IStateful part)> parts = [.. stateParts, ("master_weights", new MasterWeights(model))];
+
     public void Save(string directory, JsonObject trainerState)
     {
         Checkpoint.Save(directory, model, tokenizer, trainerState, staging =>
@@ -18,7 +20,7 @@ public sealed class RunCheckpoints(RunDirectory run, CausalLM model, ITokenizer 
             state.Values["run"] = identity.DeepClone();
             foreach (var (name, part) in parts) part.SaveState(state.Child(name));
             RunState.Save(staging, state);
-        });
+        }, maxShardBytes);
         if (directory != run.FinalCheckpoint) run.PruneCheckpoints(keepLast);
     }
 

@@ -21,4 +21,7 @@ public sealed record SftOptions
 
     /// <summary>Keep only the newest K step-N/ checkpoints (0 keeps all); final/ is always kept.</summary>
     public int KeepLast { get; init; }
+
+    /// <summary>Checkpoint weights above this size are written as shards with an index.</summary>
+    public long MaxShardBytes { get; init; } = Checkpoints.WeightWriter.DefaultMaxShardBytes;
 }

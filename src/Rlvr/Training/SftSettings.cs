@@ -7,7 +7,7 @@ namespace Rlvr.Training;
 public static class SftSettings
 {
     public static readonly Setting<string> Init = Settings.Text("init",
-        "model to start from: a preset trained from scratch with the byte tokenizer (tiny ≈ 1M, small ≈ 4.8M parameters) or a checkpoint directory", "tiny");
+        "model to start from: a preset trained from scratch with the byte tokenizer (tiny ≈ 1M, small ≈ 4.8M parameters) or a checkpoint or Hugging Face model directory (llama, qwen2, qwen3)", "tiny");
     public static readonly Setting<int> Steps = Settings.Int("steps", "optimizer steps", 1000, min: 1);
     public static readonly Setting<int> PromptsPerStep = Settings.Int("prompts-per-step", "demonstrations per optimizer step", 32, min: 1);
     public static readonly Setting<int> MicroBatchPrompts = Settings.Int("micro-batch-prompts", "demonstrations per gradient-accumulation micro-batch", min: 1)
@@ -26,7 +26,7 @@ public static class SftSettings
     [
         Init, RunSettings.Task, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
         Steps, PromptsPerStep, MicroBatchPrompts, LossNormalization, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
-        EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
+        EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
     ]);
 
     public static SftOptions Options(RunSpec spec)
@@ -37,7 +37,7 @@ public static class SftSettings
         {
             Steps = v.Get(Steps), BatchSize = batch, MicroBatchSize = Math.Min(v.Nullable(MicroBatchPrompts) ?? batch, batch), Lr = v.Get(Lr),
             WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay), GradClip = v.Get(GradClip),
-            LossNormalization = v.Get(LossNormalization), TruncatePrompts = v.Get(RunSettings.TruncatePrompts), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), Seed = v.Get(RunSettings.Seed),
+            LossNormalization = v.Get(LossNormalization), TruncatePrompts = v.Get(RunSettings.TruncatePrompts), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

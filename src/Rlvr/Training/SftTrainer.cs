@@ -38,7 +38,7 @@ public static class SftTrainer
         var identity = new JsonObject { ["stage"] = "sft", ["task"] = task.Name };
         var checkpoints = new RunCheckpoints(run, model, tokenizer, identity,
             [("counters", totals), ("optimizer", new AdamWState(optimizer, model)), ("batch_order", order), ("torch_random", new TorchRandomState())],
-            o.KeepLast);
+            o.KeepLast, o.MaxShardBytes);
         if (resumeFrom is not null)
         {
             checkpoints.Resume(resumeFrom);

@@ -95,6 +95,25 @@ public class ScoreCommandTests
     }
 
     [Fact]
+    public void TextIsTokenizedWhenTheModelsTokenizerLoads()
+    {
+        using var dir = new TempDir();
+        using var model = Rlvr.Tests.Model.TestModels.ForByteTokenizer(seed: 5);
+        var tokenizer = new Rlvr.Tokenization.ByteTokenizer();
+        Rlvr.Checkpoints.Checkpoint.Save(dir.Path, model, tokenizer);
+        var result = CliProcess.Run("score", "--model", dir.Path, "--text", "12+30", "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var json = JsonNode.Parse(result.Stdout)!;
+
+        var ids = Rlvr.Tokenization.TokenizerExtensions.EncodePrompt(tokenizer, "12+30");
+        Assert.Equal(ids, json["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal(["", "1", "2", "+", "3", "0"], json["tokens"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var expected = Rlvr.Evaluation.SequenceScore.Compute(model, ids).LogProbs;
+        var actual = json["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i], 1e-9);
+    }
+
+    [Fact]
     public void UserErrorsAreOneLineWithExitCode2AndWriteNothing()
     {
         using var dir = new TempDir();
