@@ -107,7 +107,7 @@ public class ScoreCommandTests
 
         var ids = Rlvr.Tokenization.TokenizerExtensions.EncodePrompt(tokenizer, "12+30");
         Assert.Equal(ids, json["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
-        Assert.Equal(["", "1", "2", "+", "3", "0"], json["tokens"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["<bos>", "1", "2", "+", "3", "0"], json["tokens"]!.AsArray().Select(n => n!.GetValue<string>()));
         var expected = Rlvr.Evaluation.SequenceScore.Compute(model, ids).LogProbs;
         var actual = json["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
         for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i], 1e-9);
