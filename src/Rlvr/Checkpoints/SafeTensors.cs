@@ -72,11 +72,17 @@ public static class SafeTensors
     /// <summary>Reads one tensor described by a header from <see cref="ReadHeader"/>, without loading the others.</summary>
     public static torch.Tensor LoadTensor(string path, SafeTensorsHeader header, string name)
     {
-        EnsureLittleEndianHost();
         if (!header.Tensors.TryGetValue(name, out var info))
             throw SafeTensorsHeaderCodec.Invalid(path, "no such tensor", name);
+        return LoadTensor(path, header.DataStart, info);
+    }
+
+    /// <summary>One tensor of a file whose data section starts at <paramref name="dataStart"/>.</summary>
+    public static torch.Tensor LoadTensor(string path, long dataStart, SafeTensorInfo info)
+    {
+        EnsureLittleEndianHost();
         using var stream = OpenRead(path);
-        stream.Position = header.DataStart + info.Begin;
+        stream.Position = dataStart + info.Begin;
         return ReadData(path, stream, info);
     }
 

@@ -10,6 +10,17 @@ public sealed record WeightFiles(string Source, IReadOnlyDictionary<string, (str
     public const string SingleFile = "model.safetensors";
     public const string IndexFile = "model.safetensors.index.json";
 
+    public IEnumerable<string> Names => Tensors.Keys;
+
+    public SafeTensorInfo Info(string name) => Tensors[name].Info;
+
+    /// <summary>Reads one tensor (in its dtype on disk).</summary>
+    public TorchSharp.torch.Tensor Load(string name)
+    {
+        var (file, info, dataStart) = Tensors[name];
+        return SafeTensors.LoadTensor(file, dataStart, info);
+    }
+
     public static bool ExistIn(string directory) =>
         File.Exists(Path.Combine(directory, SingleFile)) || File.Exists(Path.Combine(directory, IndexFile));
 

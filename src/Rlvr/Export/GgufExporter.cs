@@ -1,3 +1,5 @@
+using Rlvr.Checkpoints;
+using Rlvr.Model;
 using System.Runtime.InteropServices;
 using Rlvr.IO;
 using TorchSharp;
@@ -18,8 +20,8 @@ public static class GgufExporter
     {
         if (!Directory.Exists(modelDir)) throw new DirectoryNotFoundException($"model directory '{modelDir}' not found");
         if (Directory.Exists(outPath)) throw new ArgumentException($"--out '{outPath}' is a directory; give a .gguf file path");
-        var config = HfModelConfig.Read(modelDir);
-        var weights = HfWeightFiles.Open(modelDir);
+        var config = ModelConfig.Load(Path.Combine(modelDir, "config.json"));
+        var weights = WeightFiles.Locate(modelDir);
         var sources = GgufTensorMap.Plan(config, weights.Names, modelDir);
         CheckShapes(sources, weights, modelDir);
         var matrixType = weightType ?? TypeOnDisk(weights.Info(sources[0].HfName).DType);
@@ -45,7 +47,7 @@ public static class GgufExporter
         return new GgufExportSummary(config.ModelType, tensors.Count, config.VocabSize, matrixType, new FileInfo(outPath).Length);
     }
 
-    private static void CheckShapes(IReadOnlyList<TensorSource> sources, HfWeightFiles weights, string modelDir)
+    private static void CheckShapes(IReadOnlyList<TensorSource> sources, WeightFiles weights, string modelDir)
     {
         foreach (var source in sources)
         {
@@ -69,7 +71,7 @@ public static class GgufExporter
         _ => null,
     };
 
-    private static void WriteConverted(Stream stream, HfWeightFiles weights, TensorSource source, GgmlType type)
+    private static void WriteConverted(Stream stream, WeightFiles weights, TensorSource source, GgmlType type)
     {
         using var scope = torch.NewDisposeScope();
         var tensor = weights.Load(source.HfName);

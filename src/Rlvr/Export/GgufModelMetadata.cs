@@ -1,10 +1,11 @@
+using Rlvr.Model;
 namespace Rlvr.Export;
 
 /// <summary>The general.* and architecture keys llama.cpp reads to build the llama / qwen2 / qwen3 graph. The
 /// Hugging Face model_type names are also llama.cpp's architecture names for these three families.</summary>
 public static class GgufModelMetadata
 {
-    public static void Add(GgufMetadata metadata, HfModelConfig config, string name, GgmlType weightType)
+    public static void Add(GgufMetadata metadata, ModelConfig config, string name, GgmlType weightType)
     {
         var arch = config.ModelType;
         metadata.String("general.architecture", arch)

@@ -1,3 +1,4 @@
+using Rlvr.Model;
 namespace Rlvr.Export;
 
 /// <summary>Where a GGUF tensor comes from: the Hugging Face tensor, its expected shape, and, for llama's q/k
@@ -8,7 +9,7 @@ public sealed record TensorSource(string GgufName, string HfName, long[] Shape, 
 /// checkpoint has exactly those, with the shapes config.json implies.</summary>
 public static class GgufTensorMap
 {
-    public static IReadOnlyList<TensorSource> Plan(HfModelConfig config, IEnumerable<string> checkpointNames, string modelDir)
+    public static IReadOnlyList<TensorSource> Plan(ModelConfig config, IEnumerable<string> checkpointNames, string modelDir)
     {
         var (required, optional) = Expected(config);
         var present = checkpointNames.ToHashSet(StringComparer.Ordinal);
@@ -26,11 +27,11 @@ public static class GgufTensorMap
     }
 
     // Recomputed rotary tables, and an lm_head that merely repeats the tied embedding, carry no information.
-    private static bool Ignorable(string name, HfModelConfig config) =>
+    private static bool Ignorable(string name, ModelConfig config) =>
         name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)
         || (config.TieWordEmbeddings && name == "lm_head.weight");
 
-    private static (List<TensorSource> Required, List<TensorSource> Optional) Expected(HfModelConfig c)
+    private static (List<TensorSource> Required, List<TensorSource> Optional) Expected(ModelConfig c)
     {
         long hidden = c.HiddenSize, ffn = c.IntermediateSize, vocab = c.VocabSize;
         long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;

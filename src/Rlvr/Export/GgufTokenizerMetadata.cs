@@ -1,3 +1,4 @@
+using Rlvr.Model;
 using System.Text.Json;
 
 namespace Rlvr.Export;
@@ -10,7 +11,7 @@ public static class GgufTokenizerMetadata
     /// <summary>llama.cpp's token types. Control tokens are rendered only on request and are parsed as units.</summary>
     private enum TokenType { Normal = 1, Control = 3, UserDefined = 4, Unused = 5 }
 
-    public static void Add(GgufMetadata metadata, string modelDir, HfModelConfig config)
+    public static void Add(GgufMetadata metadata, string modelDir, ModelConfig config)
     {
         var tokenizerPath = Path.Combine(modelDir, "tokenizer.json");
         var tokenizer = HfJson.Read(tokenizerPath);
@@ -31,7 +32,7 @@ public static class GgufTokenizerMetadata
         var configPath = Path.Combine(modelDir, "tokenizer_config.json");
         var tokenizerConfig = File.Exists(configPath) ? HfJson.Read(configPath) : null;
         var bos = HfTokenizerConventions.SpecialId(tokenizerConfig, "bos_token", idsByText) ?? config.BosTokenId;
-        var eos = HfTokenizerConventions.SpecialId(tokenizerConfig, "eos_token", idsByText) ?? config.EosTokenId;
+        var eos = HfTokenizerConventions.SpecialId(tokenizerConfig, "eos_token", idsByText) ?? config.EosTokenIds?.First;
         var pad = HfTokenizerConventions.SpecialId(tokenizerConfig, "pad_token", idsByText);
         foreach (var (key, id) in new[] { ("bos_token_id", bos), ("eos_token_id", eos), ("padding_token_id", pad) })
         {

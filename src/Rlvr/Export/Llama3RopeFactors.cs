@@ -1,3 +1,4 @@
+using Rlvr.Model;
 namespace Rlvr.Export;
 
 /// <summary>The per-frequency divisors llama.cpp reads from the rope_freqs tensor to reproduce Llama 3's
@@ -7,8 +8,8 @@ public static class Llama3RopeFactors
 {
     public static float[] Compute(Llama3RopeScaling scaling, double ropeTheta, int headDim)
     {
-        var lowFreqWavelength = scaling.OriginalMaxPositions / scaling.LowFreqFactor;
-        var highFreqWavelength = scaling.OriginalMaxPositions / scaling.HighFreqFactor;
+        var lowFreqWavelength = scaling.OriginalMaxPositionEmbeddings / scaling.LowFreqFactor;
+        var highFreqWavelength = scaling.OriginalMaxPositionEmbeddings / scaling.HighFreqFactor;
         var factors = new float[headDim / 2];
         for (var i = 0; i < factors.Length; i++)
         {
@@ -19,7 +20,7 @@ public static class Llama3RopeFactors
             else if (wavelength > lowFreqWavelength) divisor = scaling.Factor;
             else
             {
-                var smooth = (scaling.OriginalMaxPositions / wavelength - scaling.LowFreqFactor)
+                var smooth = (scaling.OriginalMaxPositionEmbeddings / wavelength - scaling.LowFreqFactor)
                              / (scaling.HighFreqFactor - scaling.LowFreqFactor);
                 divisor = 1 / ((1 - smooth) / scaling.Factor + smooth);
             }

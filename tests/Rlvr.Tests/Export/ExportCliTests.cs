@@ -30,7 +30,7 @@ public class ExportCliTests
 
         var unknown = ModelWithConfig(dir, "\"model_type\": \"qwen3\"", "\"model_type\": \"mamba\"");
         AssertOneLineError(CliProcess.Run("export", "--model", unknown, "--out", outPath),
-            $"'{Path.Combine(unknown, "config.json")}': model_type 'mamba' is not supported (supported: llama, qwen2, qwen3)");
+            $"{Path.Combine(unknown, "config.json")}: field 'model_type' is 'mamba', which Rlvr cannot load (known: llama, qwen2, qwen3)");
 
         AssertOneLineError(CliProcess.Run("export", "--model", tiny, "--out", outPath, "--dtype", "q4"),
             "--dtype 'q4' is not supported (supported: f32, bf16, f16)");
