@@ -24,6 +24,8 @@ public class CliErrorTests
         AssertOneLineError(CliProcess.Run([.. common, "--top-p", "5"]), "--top-p: must be a number > 0 and <= 1, got '5'");
         AssertOneLineError(CliProcess.Run([.. common, "--update", "single", "--alpha", "0.5"]),
             "--alpha: does not apply here: it is read only by --update sfpo|gxpo, not 'single'");
+        AssertOneLineError(CliProcess.Run(["compare", "--init", "tiny", "--task", "addition", "--methods", "single,single(alpha=0.5)", "--out", outDir]),
+            "method 'single(alpha=0.5)': 'alpha' does not apply here: it is read only by --update sfpo|gxpo, not 'single'");
         Assert.False(Directory.Exists(outDir));
 
         var config = Path.Combine(dir.Path, "c.yaml");
