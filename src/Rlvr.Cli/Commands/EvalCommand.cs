@@ -27,22 +27,28 @@ public static class EvalCommand
         var template = new Option<string>("--template") { Description = "prompt template for --benchmark: plain | think", DefaultValueFactory = _ => "plain" };
         var seed = Common.Seed();
         var device = Common.Device();
+        var threads = Common.Threads();
+        var (promptFormat, systemPrompt) = (Common.PromptFormat(), Common.SystemPrompt());
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, output, seed, device, benchmark, responses, allowMissing, template,
+            model, task, samples, temperature, limit, maxNew, output, seed, device, threads, benchmark, responses, allowMissing, template,
+            promptFormat, systemPrompt,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
             var k = r.AtLeast(samples, 1);
             var (t, n, budget) = (r.InRange(temperature, 0), r.AtLeast(limit, 1), r.AtLeast(maxNew, 1));
             var outPath = r.GetValue(output);
+            var prompts = new PromptChoice(r.GetValue(promptFormat), r.GetValue(systemPrompt));
+            var deviceName = r.GetValue(device)!;
+            Common.ResolveDevice(deviceName, r.AtLeast(threads, 0));
             if (outPath != null) WritablePath.CheckFile(outPath, "--out");
             if (r.GetValue(benchmark) is { } bench)
                 return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(allowMissing), r.GetValue(model), k, t, budget, n, r.GetValue(template)!,
-                    outPath, (ulong)r.GetValue(seed), r.GetValue(device)!);
+                    outPath, (ulong)r.GetValue(seed), deviceName, prompts);
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
-            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, (ulong)r.GetValue(seed), r.GetValue(device)!);
+            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, (ulong)r.GetValue(seed), deviceName, prompts);
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
             return 0;
@@ -51,44 +57,48 @@ public static class EvalCommand
     }
 
     static int RunOnBenchmark(string benchmark, string? responses, bool allowMissing, string? modelDir, int k, double? temperature, int? maxNew,
-        int? limit, string template, string? output, ulong seed, string deviceName)
+        int? limit, string template, string? output, ulong seed, string deviceName, PromptChoice prompts)
     {
         if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output, allowMissing: allowMissing);
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        var format = prompts.For(loaded.Tokenizer);
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
-        IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> prompts, int samples)
+        IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> questions, int samples)
         {
-            var rows = prompts.SelectMany(p => Enumerable.Repeat(loaded.Tokenizer.EncodePrompt(p), samples)).ToList();
+            var rows = questions.SelectMany(p => Enumerable.Repeat(format.EncodePrompt(p), samples)).ToList();
             var texts = new List<string>();
             ProgressUi.Run(progress =>
             {
                 for (int start = 0, chunk = 0; start < rows.Count; start += 64, chunk++)
                 {
                     var part = rows.Skip(start).Take(64).ToList();
-                    var gen = Sampler.Generate(loaded.Model, part, sampling, loaded.Tokenizer.StopIds, loaded.Tokenizer.PadId, seed + (ulong)chunk);
-                    texts.AddRange(gen.Tokens.Select(t => loaded.Tokenizer.DecodeResponse(t)));
+                    var gen = Sampler.Generate(loaded.Model, part, sampling, format.StopIds, loaded.Tokenizer.PadId, seed + (ulong)chunk);
+                    texts.AddRange(gen.Tokens.Select(format.DecodeResponse));
                     progress("generate", Math.Min(start + 64, rows.Count), rows.Count);
                 }
                 return 0;
             });
-            return Enumerable.Range(0, prompts.Count).Select(i => (IReadOnlyList<string>)texts.Skip(i * samples).Take(samples).ToList()).ToList();
+            return Enumerable.Range(0, questions.Count).Select(i => (IReadOnlyList<string>)texts.Skip(i * samples).Take(samples).ToList()).ToList();
         }
         return BenchmarkEval.Run(benchmark, null, Generate, k, limit, template, output, loaded.Model.ParameterCount);
     }
 
-    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew, ulong seed, string deviceName)
+    /// <param name="prompts">--prompt-format and --system-prompt; default: as the model's tokenizer suggests.</param>
+    public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew, ulong seed, string deviceName,
+        PromptChoice? prompts = null)
     {
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0));
+        var format = (prompts ?? new PromptChoice(null, null)).For(loaded.Tokenizer);
         var task = TaskRegistry.Load(taskName);
         var problems = task.Test.Take(limit ?? int.MaxValue).ToList();
-        var budget = maxNew ?? TaskEvaluator.DefaultMaxNewTokens(task, loaded.Tokenizer, loaded.Model);
+        var budget = maxNew ?? TaskEvaluator.DefaultMaxNewTokens(task, format, loaded.Model);
         var sampling = new SamplingOptions(temperature, MaxNewTokens: budget);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, loaded.Tokenizer, task, problems, k, sampling, seed, progress: p));
+        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, format, task, problems, k, sampling, seed, progress: p));
         return new JsonObject
         {
-            ["task"] = task.Name, ["model"] = modelDir, ["accuracy"] = result.Accuracy, ["pass_at_k"] = result.PassAtK,
+            ["task"] = task.Name, ["model"] = modelDir, ["prompt_format"] = format.Name, ["accuracy"] = result.Accuracy, ["pass_at_k"] = result.PassAtK,
             ["n"] = result.N, ["samples"] = result.Samples, ["temperature"] = temperature, ["max_new_tokens"] = budget,
             ["eval_flops"] = Flops.Evaluation(loaded.Model.ParameterCount, result.GeneratedTokens), ["time_s"] = clock.Elapsed.TotalSeconds,
         };

@@ -70,6 +70,6 @@ static class ScoreInputs
     {
         if (item.Ids is { } ids) return ids;
         var t = tokenizer();
-        return item.AddSpecialTokens ? t.EncodePrompt(item.Text!) : t.Encode(item.Text!);
+        return t.Encode(item.Text!, item.AddSpecialTokens);
     }
 }

@@ -43,19 +43,20 @@ public static class TrainCommand
         using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
         reference?.Model.eval();
 
-        var maxNew = options.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, policy.Tokenizer, policy.Model);
+        var format = RunSettings.Prompts(spec, policy.Tokenizer);
+        var maxNew = options.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, format, policy.Model);
         options = options with { MaxNewTokens = maxNew };
         var decided = new Dictionary<string, object?>
         {
             [RlSettings.MaxNewTokens.Key] = maxNew, [RlSettings.MiniBatchPrompts.Key] = options.MiniPrompts,
             [RlSettings.MicroBatchPrompts.Key] = options.MicroPrompts, [RlSettings.LossAgg.Key] = options.Objective.EffectiveAggregation,
-            ["loss-constant-length"] = maxNew,
+            ["loss-constant-length"] = maxNew, [RunSettings.PromptFormat.Key] = format.Name,
         };
         if (spec.Active.Contains(Gxpo.DeltaActive) && !spec.Values.Has(Gxpo.DeltaActive)) decided[Gxpo.DeltaActive.Key] = spec.Get(Gxpo.Delta);
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
         run.WriteConfig(spec.ToJson(decided));
-        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
+        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format);
         var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
         var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p, resumeFrom, stop)) : trainer.Run(run, progress, resumeFrom, stop);
         if (result.Interrupted) return SftCommand.Interrupted(run);

@@ -23,17 +23,21 @@ public sealed class RlTrainer
     readonly CausalLM model;
     readonly CausalLM? reference;
     readonly ITokenizer tokenizer;
+    readonly PromptFormat format;
     readonly IVerifiableTask task;
     readonly RlOptions o;
     readonly IUpdateRule rule;
 
     /// <param name="reference">The KL reference: the policy's initial weights. On resume pass the original init again,
     /// never the checkpoint being resumed (which holds the trained policy).</param>
-    public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null)
+    /// <param name="format">How prompts are encoded and responses end; plain by default.</param>
+    public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null,
+        PromptFormat? format = null)
     {
         options.Validate();
         if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
+        this.format = format ?? PromptFormat.Plain(tokenizer);
     }
 
     /// <param name="resumeFrom">A step-N/ checkpoint of this run (see <see cref="RunDirectory.LatestCheckpoint"/>):
@@ -48,7 +52,7 @@ public sealed class RlTrainer
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
         var order = new BatchOrder(task.Train.Count, o.Seed);
-        var maxNew = o.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
+        var maxNew = o.MaxNewTokens ?? TaskEvaluator.DefaultMaxNewTokens(task, format, model);
         var sampling = new SamplingOptions(o.Temperature, o.TopP, 0, maxNew);
         var objective = o.Objective with { ConstantLength = maxNew };
         var evalProblems = task.Test.Take(o.EvalLimit).ToList();
@@ -145,7 +149,7 @@ public sealed class RlTrainer
         {
             var problems = order.Next(o.PromptsPerStep).Select(i => task.Train[i]).ToList();
             var seed = (ulong)o.Seed * 1_000_003UL + (ulong)step * 101UL + (ulong)round;
-            var part = RolloutCollector.Collect(model, tokenizer, task, problems, o.GroupSize, sampling, o.Rewards, seed);
+            var part = RolloutCollector.Collect(model, format, task, problems, o.GroupSize, sampling, o.Rewards, seed);
             parts.Add(part);
             sampled += part.Count;
             for (int g = 0; g < problems.Count; g++)
@@ -203,11 +207,11 @@ public sealed class RlTrainer
 
     Dictionary<string, object?> Evaluate(IReadOnlyList<Problem> problems, int maxNew, int step)
     {
-        var greedy = TaskEvaluator.Evaluate(model, tokenizer, task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+        var greedy = TaskEvaluator.Evaluate(model, format, task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
         var row = new Dictionary<string, object?> { ["step"] = step, ["eval_accuracy"] = greedy.Accuracy };
         if (o.EvalSamples > 1)
         {
-            var sampled = TaskEvaluator.Evaluate(model, tokenizer, task, problems, o.EvalSamples,
+            var sampled = TaskEvaluator.Evaluate(model, format, task, problems, o.EvalSamples,
                 new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed + 7);
             row["eval_avg_at_k"] = sampled.Accuracy;
             row["eval_pass_at_k"] = sampled.PassAtK;

@@ -21,21 +21,23 @@ public static class SftTrainer
     /// is cut back to that step, and training continues with the next step (see <see cref="RlTrainer.Run"/>).</param>
     /// <param name="stop">Checked after each step: once set, a resumable checkpoint is written at that step and the
     /// result is marked interrupted.</param>
+    /// <param name="format">How prompts are encoded and what follows a demonstration; plain by default.</param>
     public static SftResult Run(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, SftOptions o, RunDirectory run,
-        ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
+        ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default, PromptFormat? format = null)
     {
+        format ??= PromptFormat.Plain(tokenizer);
         if (o.KeepLast < 0) throw new ArgumentException("--keep-last must not be negative");
         var examples = task.Train.Where(p => p.Demonstration != null).ToList();
         if (examples.Count == 0) throw new InvalidOperationException($"task '{task.Name}' has no demonstrations (a \"response\" field) to train on");
-        var prompts = examples.Select(p => tokenizer.EncodePrompt(p.Prompt)).ToArray();
-        var responses = examples.Select(p => tokenizer.EncodeResponse(p.Demonstration!)).ToArray();
+        var prompts = examples.Select(p => format.EncodePrompt(p.Prompt)).ToArray();
+        var responses = examples.Select(p => format.EncodeResponse(p.Demonstration!)).ToArray();
 
         var parameters = model.parameters().ToList();
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
         var order = new BatchOrder(examples.Count, o.Seed);
         var evalProblems = task.Test.Take(o.EvalLimit).ToList();
-        var maxNew = TaskEvaluator.DefaultMaxNewTokens(task, tokenizer, model);
+        var maxNew = TaskEvaluator.DefaultMaxNewTokens(task, format, model);
 
         var totals = new RunCounters();
         var identity = new JsonObject { ["stage"] = "sft", ["task"] = task.Name };
@@ -76,7 +78,7 @@ public static class SftTrainer
             if (skip) row["skipped"] = true;
             if (o.EvalEvery > 0 && (step % o.EvalEvery == 0 || step == o.Steps) && evalProblems.Count > 0)
             {
-                var eval = TaskEvaluator.Evaluate(model, tokenizer, task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+                var eval = TaskEvaluator.Evaluate(model, format, task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
                 totals.LastEval = eval.Accuracy;
                 row["eval_accuracy"] = eval.Accuracy;
             }
