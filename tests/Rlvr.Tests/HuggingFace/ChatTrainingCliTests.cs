@@ -59,6 +59,7 @@ public class ChatTrainingCliTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(source, file)), File.ReadAllBytes(Path.Combine(checkpoint, file)));
         using var reloaded = Checkpoint.Load(checkpoint);
         Assert.Equal(PromptFormat.ChatName, PromptFormat.Create(reloaded.Tokenizer, null, null).Name);
-        Assert.Equal(reloaded.Model.ParameterCount, Checkpoint.LoadModel(source).ParameterCount);
+        using var original = Checkpoint.LoadModel(source);
+        Assert.Equal(original.ParameterCount, reloaded.Model.ParameterCount);
     }
 }
