@@ -45,7 +45,7 @@ public sealed class PromptFormat
     {
         if (name is not (null or PlainName or ChatName))
             throw new ArgumentException($"--prompt-format: must be one of {string.Join(", ", Names)}, got '{name}'");
-        var template = name == PlainName ? null : (tokenizer as HfTokenizer)?.LoadChatTemplate();
+        var template = name == PlainName ? null : TemplateErrorsAsData(() => (tokenizer as HfTokenizer)?.LoadChatTemplate());
         if (template is null)
             return name == ChatName
                 ? throw new ArgumentException("--prompt-format chat: the model's tokenizer has no chat template (tokenizer_config.json 'chat_template')")
@@ -82,11 +82,15 @@ public sealed class PromptFormat
         return after.Length > 0 && tokenizer.Decode([after[0]], skipSpecialTokens: true).Length == 0 ? after[0] : tokenizer.EosId;
     }
 
-    static string RenderTemplate(ChatTemplate template, JsonArray messages, bool addGenerationPrompt)
+    static string RenderTemplate(ChatTemplate template, JsonArray messages, bool addGenerationPrompt) =>
+        TemplateErrorsAsData(() => template.Render(messages, addGenerationPrompt));
+
+    // A template the interpreter cannot parse or render is bad input in the model's files: a one-line error naming them.
+    static T TemplateErrorsAsData<T>(Func<T> body)
     {
         try
         {
-            return template.Render(messages, addGenerationPrompt);
+            return body();
         }
         catch (ChatTemplateException e)
         {
