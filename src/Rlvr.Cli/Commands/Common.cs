@@ -18,6 +18,15 @@ public static class Common
     public static Option<string> DType() =>
         new("--dtype") { Description = "dtype the weights are held in: float32 or bfloat16 (halves memory)", DefaultValueFactory = _ => "float32" };
 
+    public static Option<string?> PromptFormat() => new("--prompt-format")
+    {
+        Description = "plain (the prompt text, with BOS where the tokenizer adds one) or chat (rendered by the tokenizer's chat template); " +
+            "default: chat when the tokenizer has a chat template, else plain",
+    };
+
+    public static Option<string?> SystemPrompt() =>
+        new("--system-prompt") { Description = "system message for every prompt (chat: a system turn; plain: a paragraph before the prompt)" };
+
     public static ScalarType ResolveDType(string name) => name switch
     {
         "float32" => ScalarType.Float32,

@@ -34,23 +34,29 @@ public static class EvalCommand
         var seed = Common.Seed();
         var device = Common.Device();
         var dtype = Common.DType();
+        var threads = Common.Threads();
+        var (promptFormat, systemPrompt) = (Common.PromptFormat(), Common.SystemPrompt());
         var cmd = new Command("eval", "Evaluate a checkpoint on a task's held-out split, or score a math benchmark")
         {
-            model, task, samples, temperature, limit, maxNew, truncate, output, seed, device, dtype, benchmark, responses, allowMissing, template,
+            model, task, samples, temperature, limit, maxNew, truncate, output, seed, device, dtype, threads, benchmark, responses, allowMissing, template,
+            promptFormat, systemPrompt,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
             var k = r.AtLeast(samples, 1);
             var (t, n, budget) = (r.InRange(temperature, 0), r.AtLeast(limit, 1), r.AtLeast(maxNew, 1));
             var outPath = r.GetValue(output);
+            var prompts = new PromptChoice(r.GetValue(promptFormat), r.GetValue(systemPrompt));
+            var deviceName = r.GetValue(device)!;
+            Common.ResolveDevice(deviceName, r.AtLeast(threads, 0));
             if (outPath != null) WritablePath.CheckFile(outPath, "--out");
             if (r.GetValue(benchmark) is { } bench)
                 return RunOnBenchmark(bench, r.GetValue(responses), r.GetValue(allowMissing), r.GetValue(model), k, t, budget, n, r.GetValue(template)!,
-                    outPath, (ulong)r.GetValue(seed), r.GetValue(device)!, Common.ResolveDType(r.GetValue(dtype)!));
+                    outPath, (ulong)r.GetValue(seed), deviceName, prompts, Common.ResolveDType(r.GetValue(dtype)!));
             var modelDir = r.GetValue(model) ?? throw new ArgumentException("--model is required");
             var taskName = r.GetValue(task) ?? throw new ArgumentException("--task is required");
             var overflow = r.Choice(truncate, PromptOverflow.Modes);
-            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, overflow, (ulong)r.GetValue(seed), r.GetValue(device)!,
+            var summary = RunOnTask(modelDir, taskName, k, t ?? (k == 1 ? 0.0 : 1.0), n, budget, overflow, (ulong)r.GetValue(seed), deviceName, prompts,
                 Common.ResolveDType(r.GetValue(dtype)!));
             if (outPath != null) AtomicFile.WriteAllText(outPath, summary.ToJsonString(new() { WriteIndented = true }));
             SftCommand.Print(summary);
@@ -60,39 +66,40 @@ public static class EvalCommand
     }
 
     static int RunOnBenchmark(string benchmark, string? responses, bool allowMissing, string? modelDir, int k, double? temperature, int? maxNew,
-        int? limit, string template, string? output, ulong seed, string deviceName, ScalarType dtype)
+        int? limit, string template, string? output, ulong seed, string deviceName, PromptChoice prompts, ScalarType dtype)
     {
         if (responses != null) return BenchmarkEval.Run(benchmark, responses, null, k, limit, template, output, allowMissing: allowMissing);
         if (modelDir == null) throw new ArgumentException("--benchmark needs --responses <file> or --model <dir>");
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
+        var format = prompts.For(loaded.Tokenizer);
         var sampling = new SamplingOptions(temperature ?? (k == 1 ? 0.0 : 1.0), MaxNewTokens: maxNew ?? 512);
         var context = loaded.Model.Config.MaxPositionEmbeddings;
         if (sampling.MaxNewTokens >= context - 1)
             throw new ArgumentException($"--max-new-tokens: {sampling.MaxNewTokens}{(maxNew is null ? " (the default)" : "")} leaves no room for a prompt " +
                 $"in the model's {context}-token context; give a smaller one");
-        IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> prompts, int samples)
+        IReadOnlyList<IReadOnlyList<string>> Generate(IReadOnlyList<string> questions, int samples)
         {
-            for (int i = 0; i < prompts.Count; i++)
+            for (int i = 0; i < questions.Count; i++)
             {
-                var length = loaded.Tokenizer.EncodePrompt(prompts[i]).Length;
+                var length = format.EncodePrompt(questions[i]).Length;
                 if (length + sampling.MaxNewTokens > context)
-                    throw new ArgumentException($"--benchmark {benchmark}: problem {i} (\"{prompts[i][..Math.Min(40, prompts[i].Length)].ReplaceLineEndings(" ")}…\") has a " +
+                    throw new ArgumentException($"--benchmark {benchmark}: problem {i} (\"{questions[i][..Math.Min(40, questions[i].Length)].ReplaceLineEndings(" ")}…\") has a " +
                         $"{length}-token prompt, and with {sampling.MaxNewTokens} for --max-new-tokens that exceeds the model's {context}-token context");
             }
-            var rows = prompts.SelectMany(p => Enumerable.Repeat(loaded.Tokenizer.EncodePrompt(p), samples)).ToList();
+            var rows = questions.SelectMany(p => Enumerable.Repeat(format.EncodePrompt(p), samples)).ToList();
             var texts = new List<string>();
             ProgressUi.Run(progress =>
             {
                 for (int start = 0, chunk = 0; start < rows.Count; start += 64, chunk++)
                 {
                     var part = rows.Skip(start).Take(64).ToList();
-                    var gen = Sampler.Generate(loaded.Model, part, sampling, loaded.Tokenizer.StopIds, loaded.Tokenizer.PadId, seed + (ulong)chunk);
-                    texts.AddRange(gen.Tokens.Select(t => loaded.Tokenizer.DecodeResponse(t)));
+                    var gen = Sampler.Generate(loaded.Model, part, sampling, format.StopIds, loaded.Tokenizer.PadId, seed + (ulong)chunk);
+                    texts.AddRange(gen.Tokens.Select(format.DecodeResponse));
                     progress("generate", Math.Min(start + 64, rows.Count), rows.Count);
                 }
                 return 0;
             });
-            return Enumerable.Range(0, prompts.Count).Select(i => (IReadOnlyList<string>)texts.Skip(i * samples).Take(samples).ToList()).ToList();
+            return Enumerable.Range(0, questions.Count).Select(i => (IReadOnlyList<string>)texts.Skip(i * samples).Take(samples).ToList()).ToList();
         }
         return BenchmarkEval.Run(benchmark, null, Generate, k, limit, template, output, loaded.Model.ParameterCount);
     }
@@ -100,19 +107,19 @@ public static class EvalCommand
     /// <param name="maxNew">the generation budget; null derives it from the task within the context (never below the
     /// least useful budget: longer prompts are errors, or cut or dropped as <paramref name="truncatePrompts"/> says)</param>
     public static JsonObject RunOnTask(string modelDir, string taskName, int k, double temperature, int? limit, int? maxNew,
-        string truncatePrompts, ulong seed, string deviceName,
-        ScalarType dtype = ScalarType.Float32)
+        string truncatePrompts, ulong seed, string deviceName, PromptChoice? prompts = null, ScalarType dtype = ScalarType.Float32)
     {
         using var loaded = Checkpoint.Load(modelDir, Common.ResolveDevice(deviceName, 0), dtype);
+        var format = (prompts ?? new PromptChoice(null, null)).For(loaded.Tokenizer);
         var task = TaskRegistry.Load(taskName);
-        var fit = new PromptFit(task, loaded.Tokenizer, loaded.Model.Config.MaxPositionEmbeddings, truncatePrompts);
-        var plan = GenerationBudget.Plan(fit, task, loaded.Tokenizer, maxNew, [task.Test.Take(limit ?? int.MaxValue).ToList()]);
+        var fit = new PromptFit(task, format, loaded.Model.Config.MaxPositionEmbeddings, truncatePrompts);
+        var plan = GenerationBudget.Plan(fit, task, format, maxNew, [task.Test.Take(limit ?? int.MaxValue).ToList()]);
         var sampling = new SamplingOptions(temperature, MaxNewTokens: plan.MaxNewTokens);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, loaded.Tokenizer, fit.Task, plan.Splits[0], k, sampling, seed, progress: p));
+        var result = ProgressUi.Run(p => TaskEvaluator.Evaluate(loaded.Model, format, fit.Task, plan.Splits[0], k, sampling, seed, progress: p));
         var summary = new JsonObject
         {
-            ["task"] = task.Name, ["model"] = modelDir, ["accuracy"] = result.Accuracy, ["pass_at_k"] = result.PassAtK,
+            ["task"] = task.Name, ["model"] = modelDir, ["prompt_format"] = format.Name, ["accuracy"] = result.Accuracy, ["pass_at_k"] = result.PassAtK,
             ["n"] = result.N, ["samples"] = result.Samples, ["temperature"] = temperature, ["max_new_tokens"] = plan.MaxNewTokens,
             ["eval_flops"] = Flops.Evaluation(loaded.Model.ParameterCount, result.GeneratedTokens), ["time_s"] = clock.Elapsed.TotalSeconds,
         };

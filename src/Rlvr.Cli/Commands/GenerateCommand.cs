@@ -19,7 +19,11 @@ public static class GenerateCommand
         var seed = Common.Seed();
         var device = Common.Device();
         var dtype = Common.DType();
-        var cmd = new Command("generate", "Sample continuations of a prompt") { model, prompt, samples, temperature, topP, topK, maxNew, seed, device, dtype };
+        var (promptFormat, systemPrompt) = (Common.PromptFormat(), Common.SystemPrompt());
+        var cmd = new Command("generate", "Sample continuations of a prompt")
+        {
+            model, prompt, samples, temperature, topP, topK, maxNew, seed, device, dtype, promptFormat, systemPrompt,
+        };
         cmd.SetAction(r => Common.Guard(() =>
         {
             var n = r.AtLeast(samples, 1);
@@ -28,12 +32,13 @@ public static class GenerateCommand
                 Common.ResolveDType(r.GetValue(dtype)!));
             using var _ = m;
             var text = r.GetValue(prompt)!.Replace("\\n", "\n");
-            var encoded = tok.EncodePrompt(text);
-            var gen = Sampler.Generate(m, Enumerable.Repeat(encoded, n).ToList(), options, tok.StopIds, tok.PadId, (ulong)r.GetValue(seed));
+            var format = new PromptChoice(r.GetValue(promptFormat), r.GetValue(systemPrompt)).For(tok);
+            var encoded = format.EncodePrompt(text);
+            var gen = Sampler.Generate(m, Enumerable.Repeat(encoded, n).ToList(), options, format.StopIds, tok.PadId, (ulong)r.GetValue(seed));
             for (int i = 0; i < n; i++)
             {
                 AnsiConsole.Write(new Rule($"sample {i + 1} ({gen.Tokens[i].Length} tokens, log-prob {gen.LogProbs[i].Sum():F2})").LeftJustified());
-                Console.WriteLine(tok.DecodeResponse(gen.Tokens[i]));
+                Console.WriteLine(format.DecodeResponse(gen.Tokens[i]));
             }
             return 0;
         }));

@@ -34,12 +34,16 @@ public static class SftCommand
         var init = spec.Get(SftSettings.Init);
         var (model, tokenizer) = Common.LoadOrCreate(init, device, options.Seed);
         using var _ = model;
-        var (fit, _, _, _) = SftTrainer.Fit(model, tokenizer, task, options); // over-long prompts are reported before anything is written
+        var format = RunSettings.Prompts(spec, tokenizer);
+        var (fit, _, _, _) = SftTrainer.Fit(model, format, task, options); // over-long prompts are reported before anything is written
         RunPreparation.CreateDirectory(prepared);
         var run = prepared.Run;
-        run.WriteConfig(spec.ToJson(new Dictionary<string, object?> { [SftSettings.MicroBatchPrompts.Key] = options.MicroBatchSize }));
+        run.WriteConfig(spec.ToJson(new Dictionary<string, object?>
+        {
+            [SftSettings.MicroBatchPrompts.Key] = options.MicroBatchSize, [RunSettings.PromptFormat.Key] = format.Name,
+        }));
         var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
-        var result = ProgressUi.Run(progress => SftTrainer.Run(model, tokenizer, task, options, run, progress, resumeFrom, stop));
+        var result = ProgressUi.Run(progress => SftTrainer.Run(model, tokenizer, task, options, run, progress, resumeFrom, stop, format));
         if (result.Interrupted) return Interrupted(run);
         var summary = new JsonObject
         {

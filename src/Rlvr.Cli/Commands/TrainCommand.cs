@@ -43,13 +43,14 @@ public static class TrainCommand
         using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
         reference?.Model.eval();
 
-        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model);
+        var format = RunSettings.Prompts(spec, policy.Tokenizer);
+        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format);
         var maxNew = trainer.MaxNewTokens;
         var decided = new Dictionary<string, object?>
         {
             [RlSettings.MaxNewTokens.Key] = maxNew, [RlSettings.MiniBatchPrompts.Key] = options.MiniPrompts,
             [RlSettings.MicroBatchPrompts.Key] = options.MicroPrompts, [RlSettings.LossAgg.Key] = options.Objective.EffectiveAggregation,
-            ["loss-constant-length"] = maxNew,
+            ["loss-constant-length"] = maxNew, [RunSettings.PromptFormat.Key] = format.Name,
         };
         if (spec.Active.Contains(Gxpo.DeltaActive) && !spec.Values.Has(Gxpo.DeltaActive)) decided[Gxpo.DeltaActive.Key] = spec.Get(Gxpo.Delta);
         RunPreparation.CreateDirectory(prepared);

@@ -1,6 +1,9 @@
+using Rlvr.Verification;
+
 namespace Rlvr.Benchmarks;
 
-/// <summary>Prompt templates for benchmark questions. "plain" is the question alone; "think" follows the SFT-then-RL
+/// <summary>Prompt templates for benchmark questions. "plain" is the question with the request for a final answer in
+/// \boxed{} (as math tasks ask); "think" follows the SFT-then-RL
 /// paper's appendix E in spirit (own wording): reason inside &lt;think&gt;&lt;/think&gt;, then give the final answer
 /// in \boxed{}.</summary>
 public static class PromptTemplates
@@ -14,8 +17,8 @@ public static class PromptTemplates
 
     public static string Apply(string template, string question) => template switch
     {
-        "plain" => question,
-        "think" => $"{ThinkSystem}\nUser: {question}\nPlease reason step by step, and put your final answer within \\boxed{{}}.\nAssistant: <think>",
+        "plain" => MathProblems.AskForBoxedAnswer(question),
+        "think" => $"{ThinkSystem}\nUser: {question}\n{MathProblems.BoxedInstruction}\nAssistant: <think>",
         _ => throw new ArgumentException($"unknown prompt template '{template}' (known: {string.Join(", ", Names)})", nameof(template)),
     };
 }

@@ -51,11 +51,21 @@ public sealed class ChatTemplate
     {
         var configPath = Directory.Exists(path) ? Path.Combine(path, ConfigFileName) : path;
         if (!File.Exists(configPath)) throw new ChatTemplateException($"tokenizer config '{configPath}' not found");
-        var config = ReadConfig(configPath);
-        var defaults = SpecialTokens(config, configPath);
         var templatePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, TemplateFileName);
+        var config = ReadConfig(File.ReadAllText(configPath), configPath);
         if (File.Exists(templatePath))
-            return new ChatTemplate(File.ReadAllText(templatePath), templatePath, defaults, now);
+            return new ChatTemplate(File.ReadAllText(templatePath), templatePath, SpecialTokens(config, configPath), now);
+        return FromConfig(config, configPath, now);
+    }
+
+    /// <summary>The template in the text of a tokenizer_config.json (its <c>chat_template</c> field), with the
+    /// config's special tokens as default variables; <paramref name="configPath"/> names it in errors.</summary>
+    public static ChatTemplate FromConfigText(string configText, string configPath, Func<DateTime>? now = null) =>
+        FromConfig(ReadConfig(configText, configPath), configPath, now);
+
+    private static ChatTemplate FromConfig(JsonObject config, string configPath, Func<DateTime>? now)
+    {
+        var defaults = SpecialTokens(config, configPath);
         var source = config["chat_template"] switch
         {
             JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
@@ -72,15 +82,15 @@ public sealed class ChatTemplate
     {
         if (!File.Exists(templatePath)) throw new ChatTemplateException($"chat template '{templatePath}' not found");
         var configPath = Directory.Exists(tokenizerConfig) ? Path.Combine(tokenizerConfig, ConfigFileName) : tokenizerConfig;
-        var defaults = File.Exists(configPath) ? SpecialTokens(ReadConfig(configPath), configPath) : [];
+        var defaults = File.Exists(configPath) ? SpecialTokens(ReadConfig(File.ReadAllText(configPath), configPath), configPath) : [];
         return new ChatTemplate(File.ReadAllText(templatePath), templatePath, defaults, now);
     }
 
-    private static JsonObject ReadConfig(string path)
+    private static JsonObject ReadConfig(string text, string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return JsonNode.Parse(text) as JsonObject
                 ?? throw new ChatTemplateException($"{path}: expected a JSON object");
         }
         catch (JsonException e)

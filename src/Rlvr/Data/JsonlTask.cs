@@ -13,18 +13,19 @@ public sealed class JsonlTask : IVerifiableTask
     /// <param name="checker">Decides whether a response is correct for an answer: (answer, response) → correct.
     /// Defaults to the trimmed text after the last "####" equalling the trimmed answer.</param>
     /// <param name="hasFormat">Whether a response ends in the expected final-answer format; defaults to "####".</param>
+    /// <param name="read">Reads one line's problem; by default the fields "prompt", "answer" and "response".</param>
     public JsonlTask(string trainPath, string? testPath = null, Func<string, string, bool>? checker = null,
-        int seed = 0, double testFraction = 0.1, Func<string, bool>? hasFormat = null)
+        int seed = 0, double testFraction = 0.1, Func<string, bool>? hasFormat = null, Func<JsonlLine, Problem>? read = null)
     {
         _hasFormat = hasFormat ?? FinalAnswer.HasFormat;
         if (testFraction is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "must be in [0, 1)");
         Name = Path.GetFileNameWithoutExtension(trainPath);
         _checker = checker ?? ((answer, response) => FinalAnswer.Matches(answer, response));
-        var problems = ReadFile(trainPath);
+        var problems = ReadFile(trainPath, read);
         if (testPath != null)
         {
-            Test = ReadFile(testPath);
+            Test = ReadFile(testPath, read);
             // Dropping training copies of test prompts keeps the evaluation honest when the files overlap.
             var testPrompts = Test.Select(p => p.Prompt).ToHashSet(StringComparer.Ordinal);
             Train = problems.Where(p => !testPrompts.Contains(p.Prompt)).ToList();
@@ -70,8 +71,10 @@ public sealed class JsonlTask : IVerifiableTask
                 problems.Where(p => testPrompts.Contains(p.Prompt)).ToList());
     }
 
-    public static List<Problem> ReadFile(string path)
+    /// <param name="read">Reads one line's problem; by default the fields "prompt", "answer" and "response".</param>
+    public static List<Problem> ReadFile(string path, Func<JsonlLine, Problem>? read = null)
     {
+        read ??= ParseLine;
         if (!File.Exists(path)) throw new FileNotFoundException($"JSONL task file '{path}' not found", path);
         var problems = new List<Problem>();
         var lineNumber = 0;
@@ -79,56 +82,39 @@ public sealed class JsonlTask : IVerifiableTask
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            problems.Add(ParseLine(path, lineNumber, line));
+            problems.Add(read(Parse(path, lineNumber, line)));
         }
         if (problems.Count == 0) throw new InvalidDataException($"{path}: no problems found");
         return problems;
     }
 
-    private static Problem ParseLine(string path, int lineNumber, string line)
+    private static JsonlLine Parse(string path, int lineNumber, string text)
     {
-        JsonDocument document;
+        JsonElement root;
         try
         {
-            document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(text);
+            root = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}:{lineNumber}: invalid JSON: {e.Message}");
         }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{path}:{lineNumber}: expected a JSON object, got {root.ValueKind}");
-            var prompt = ReadText(path, lineNumber, root, "prompt", required: true, allowNumber: false)!;
-            var answer = ReadText(path, lineNumber, root, "answer", required: true, allowNumber: true)!;
-            var response = ReadText(path, lineNumber, root, "response", required: false, allowNumber: false);
-            // The model starts its response on a fresh line, as with the built-in tasks.
-            if (!prompt.EndsWith('\n')) prompt += "\n";
-            // Demonstrations must end in the shared final-answer format for SFT to teach it.
-            if (response != null && FinalAnswer.Extract(response) == null)
-                response = response.TrimEnd() + "\n" + FinalAnswer.Format(answer.Trim());
-            return new Problem(prompt, answer.Trim(), response, $"{path}:{lineNumber}");
-        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{path}:{lineNumber}: expected a JSON object, got {root.ValueKind}");
+        return new JsonlLine(path, lineNumber, root);
     }
 
-    private static string? ReadText(string path, int lineNumber, JsonElement root, string field, bool required, bool allowNumber)
+    private static Problem ParseLine(JsonlLine line)
     {
-        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            if (required) throw new InvalidDataException($"{path}:{lineNumber}: missing field '{field}'");
-            return null;
-        }
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number when allowNumber => value.GetRawText(),
-            _ => throw new InvalidDataException(
-                $"{path}:{lineNumber}: field '{field}' must be a string{(allowNumber ? " or number" : "")}, got {value.ValueKind}"),
-        };
-        if (string.IsNullOrWhiteSpace(text))
-            throw new InvalidDataException($"{path}:{lineNumber}: field '{field}' is empty");
-        return text;
+        var prompt = line.Text("prompt", required: true, allowNumber: false)!;
+        var answer = line.Text("answer", required: true, allowNumber: true)!;
+        var response = line.Text("response", required: false, allowNumber: false);
+        // The model starts its response on a fresh line, as with the built-in tasks.
+        if (!prompt.EndsWith('\n')) prompt += "\n";
+        // Demonstrations must end in the shared final-answer format for SFT to teach it.
+        if (response != null && FinalAnswer.Extract(response) == null)
+            response = response.TrimEnd() + "\n" + FinalAnswer.Format(answer.Trim());
+        return new Problem(prompt, answer.Trim(), response, line.Source);
     }
 }

@@ -13,21 +13,21 @@ public static class PromptOverflow
 
 /// <summary>Makes a task's prompts fit the model's context, leaving after each the room its use needs (a
 /// demonstration to train on, or a generation budget). A prompt that does not fit is an error naming its file and
-/// line, or, as chosen, is cut from the left (BOS, then the prompt's end, where the question is) or dropped; both
+/// line, or, as chosen, is cut from the left (the prompt's end, where the question is, kept within its format) or dropped; both
 /// are counted for the metrics. Rewards of a cut prompt's responses are judged on the original problem, since a
 /// reward may read the prompt (countdown's does).</summary>
 public sealed class PromptFit
 {
     readonly IVerifiableTask task;
-    readonly ITokenizer tokenizer;
+    readonly PromptFormat format;
     readonly string mode;
     readonly Dictionary<Problem, Problem> originals = [];
 
-    public PromptFit(IVerifiableTask task, ITokenizer tokenizer, int context, string mode)
+    public PromptFit(IVerifiableTask task, PromptFormat format, int context, string mode)
     {
         if (!PromptOverflow.Modes.Contains(mode))
             throw new ArgumentException($"--truncate-prompts: must be one of {string.Join(", ", PromptOverflow.Modes)}, got '{mode}'");
-        (this.task, this.tokenizer, Context, this.mode) = (task, tokenizer, context, mode);
+        (this.task, this.format, Context, this.mode) = (task, format, context, mode);
         Task = new Scoring(task, originals);
     }
 
@@ -52,7 +52,7 @@ public sealed class PromptFit
         foreach (var p in problems)
         {
             any = true;
-            int needed = room(p), length = tokenizer.EncodePrompt(p.Prompt).Length;
+            int needed = room(p), length = format.EncodePrompt(p.Prompt).Length;
             if (length + needed <= Context) { fitted.Add(p); continue; }
             if (mode == PromptOverflow.Error)
                 throw new InvalidDataException($"{Where(p)}: the prompt is {length} tokens, and with {needed} for {roomFor} that exceeds the model's " +
@@ -77,7 +77,7 @@ public sealed class PromptFit
     Problem? CutLeft(Problem p, int limit)
     {
         var text = p.Prompt;
-        int Length(int start) => tokenizer.EncodePrompt(text[start..]).Length;
+        int Length(int start) => format.EncodePrompt(text[start..]).Length;
         // Token counts fall as the start moves right; the search finds the first start that fits, and the scan after
         // it covers tokenizers for which the fall is not strictly monotone.
         int lo = 0, hi = text.Length;

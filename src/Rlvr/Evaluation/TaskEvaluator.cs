@@ -15,10 +15,10 @@ public delegate void ProgressReporter(string phase, int done, int total);
 
 public static class TaskEvaluator
 {
-    public static EvalResult Evaluate(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, IReadOnlyList<Problem> problems,
+    public static EvalResult Evaluate(CausalLM model, PromptFormat format, IVerifiableTask task, IReadOnlyList<Problem> problems,
         int samples, SamplingOptions sampling, ulong seed, int batchRows = 256, ProgressReporter? progress = null)
     {
-        var prompts = problems.Select(p => tokenizer.EncodePrompt(p.Prompt)).ToArray();
+        var prompts = problems.Select(p => format.EncodePrompt(p.Prompt)).ToArray();
         var rows = Enumerable.Range(0, problems.Count).SelectMany(i => Enumerable.Repeat(i, samples)).ToArray();
         var responses = new string[rows.Length];
         var rewards = new double[rows.Length];
@@ -28,10 +28,10 @@ public static class TaskEvaluator
         for (int start = 0, chunk = 0; start < rows.Length; start += batchRows, chunk++)
         {
             var part = rows.Skip(start).Take(batchRows).ToArray();
-            var gen = Sampler.Generate(model, part.Select(i => prompts[i]).ToList(), sampling, tokenizer.StopIds, tokenizer.PadId, seed + (ulong)chunk);
+            var gen = Sampler.Generate(model, part.Select(i => prompts[i]).ToList(), sampling, format.StopIds, format.Tokenizer.PadId, seed + (ulong)chunk);
             for (int j = 0; j < part.Length; j++)
             {
-                responses[start + j] = tokenizer.DecodeResponse(gen.Tokens[j]);
+                responses[start + j] = format.DecodeResponse(gen.Tokens[j]);
                 rewards[start + j] = task.Reward(problems[part[j]], responses[start + j]);
                 generated += gen.Tokens[j].Length;
             }

@@ -8,15 +8,15 @@ namespace Rlvr.Rollout;
 public static class RolloutCollector
 {
     /// <summary>Samples G responses per problem and scores them with the task's verifier and the reward terms.</summary>
-    public static RolloutBatch Collect(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, IReadOnlyList<Problem> problems,
+    public static RolloutBatch Collect(CausalLM model, PromptFormat format, IVerifiableTask task, IReadOnlyList<Problem> problems,
         int groupSize, SamplingOptions sampling, RewardOptions rewards, ulong seed)
     {
-        var prompts = problems.SelectMany(p => Enumerable.Repeat(tokenizer.EncodePrompt(p.Prompt), groupSize)).ToArray();
+        var prompts = problems.SelectMany(p => Enumerable.Repeat(format.EncodePrompt(p.Prompt), groupSize)).ToArray();
         bool wasTraining = model.training;
         model.eval();
-        var gen = Sampler.Generate(model, prompts, sampling, tokenizer.StopIds, tokenizer.PadId, seed);
+        var gen = Sampler.Generate(model, prompts, sampling, format.StopIds, format.Tokenizer.PadId, seed);
         if (wasTraining) model.train();
-        var texts = gen.Tokens.Select(t => tokenizer.DecodeResponse(t)).ToArray();
+        var texts = gen.Tokens.Select(format.DecodeResponse).ToArray();
         var correct = new double[prompts.Length];
         var total = new double[prompts.Length];
         for (int i = 0; i < prompts.Length; i++)

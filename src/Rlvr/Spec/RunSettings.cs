@@ -1,4 +1,5 @@
 using Rlvr.Data;
+using Rlvr.Tokenization;
 
 namespace Rlvr.Spec;
 
@@ -21,8 +22,17 @@ public static class RunSettings
 
     public static long MaxShardBytes(SpecValues values) => (long)(values.Get(MaxShardSize) * 1e9);
     public static readonly Setting<int> EvalLimit = Settings.Int("eval-limit", "held-out problems per evaluation", 200, min: 1);
+    public static readonly Setting<string> PromptFormat = Settings.Choice("prompt-format",
+        "plain: the prompt text (with BOS where the tokenizer adds one); chat: rendered by the tokenizer's chat template as a user turn",
+        null, Tokenization.PromptFormat.Names).DecidedBy("chat when the tokenizer has a chat template, else plain");
+    public static readonly Setting<string> SystemPrompt = Settings.Text("system-prompt",
+        "system message for every prompt (chat: a system turn; plain: a paragraph before the prompt)");
     public static readonly Setting<string> TruncatePrompts = Settings.Choice("truncate-prompts",
         "a prompt too long for the context: error (naming its file and line), left (keep its end) or drop (skip it)", PromptOverflow.Error, PromptOverflow.Modes);
+
+    /// <summary>The prompt format the settings choose for a model's tokenizer.</summary>
+    public static PromptFormat Prompts(RunSpec spec, ITokenizer tokenizer) =>
+        Tokenization.PromptFormat.Create(tokenizer, spec.Values.TextOrNull(PromptFormat), spec.Values.TextOrNull(SystemPrompt));
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
     /// move a run (device, threads change only the summation order, which a resume on the same machine keeps).</summary>

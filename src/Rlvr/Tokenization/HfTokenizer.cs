@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.ML.Tokenizers;
+using Rlvr.Chat;
 using Rlvr.IO;
 
 namespace Rlvr.Tokenization;
@@ -15,6 +17,7 @@ public sealed class HfTokenizer : ITokenizer
     private readonly HfTokenizerConfig _config;
     private readonly IReadOnlyDictionary<string, byte[]> _files;
     private readonly int[] _prefixIds;
+    private readonly string _sourceDirectory;
 
     private HfTokenizer(string sourceDirectory, HfTokenizerJson json, HfTokenizerConfig config)
     {
@@ -22,6 +25,7 @@ public sealed class HfTokenizer : ITokenizer
         _files = new[] { TokenizerFiles.FileName, ConfigFileName, HfTokenizerConfig.GenerationConfigFileName }
             .Where(name => File.Exists(Path.Combine(sourceDirectory, name)))
             .ToDictionary(name => name, name => File.ReadAllBytes(Path.Combine(sourceDirectory, name)));
+        _sourceDirectory = sourceDirectory;
         _json = json;
         _config = config;
         _bpe = BpeTokenizer.Create(json.Options);
@@ -52,6 +56,10 @@ public sealed class HfTokenizer : ITokenizer
 
     /// <summary>The Jinja chat template of tokenizer_config.json, if it has one.</summary>
     public string? ChatTemplate => _config.ChatTemplate;
+
+    /// <summary>The chat template, parsed, with the config's special tokens as its variables; null without one.</summary>
+    public ChatTemplate? LoadChatTemplate() => _config.ChatTemplate == null ? null
+        : Chat.ChatTemplate.FromConfigText(Encoding.UTF8.GetString(_files[ConfigFileName]), Path.Combine(_sourceDirectory, ConfigFileName));
 
     public int[] Encode(string text) => Encode(text, addSpecialTokens: false);
 

@@ -23,6 +23,7 @@ public sealed class RlTrainer
     readonly CausalLM model;
     readonly CausalLM? reference;
     readonly ITokenizer tokenizer;
+    readonly PromptFormat format;
     readonly IVerifiableTask task;
     readonly RlOptions o;
     readonly IUpdateRule rule;
@@ -40,13 +41,16 @@ public sealed class RlTrainer
     /// dropped as <see cref="RlOptions.TruncatePrompts"/> says.</summary>
     /// <param name="reference">The KL reference: the policy's initial weights. On resume pass the original init again,
     /// never the checkpoint being resumed (which holds the trained policy).</param>
-    public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null)
+    /// <param name="format">How prompts are encoded and responses end; plain by default.</param>
+    public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null,
+        PromptFormat? format = null)
     {
         options.Validate();
         if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
-        fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
-        var plan = GenerationBudget.Plan(fit, task, tokenizer, o.MaxNewTokens, [task.Train, o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : []]);
+        this.format = format ?? PromptFormat.Plain(tokenizer);
+        fit = new PromptFit(task, this.format, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
+        var plan = GenerationBudget.Plan(fit, task, this.format, o.MaxNewTokens, [task.Train, o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : []]);
         (train, evalProblems, MaxNewTokens) = (plan.Splits[0], plan.Splits[1], plan.MaxNewTokens);
     }
 
@@ -159,7 +163,7 @@ public sealed class RlTrainer
         {
             var problems = order.Next(o.PromptsPerStep).Select(i => train[i]).ToList();
             var seed = (ulong)o.Seed * 1_000_003UL + (ulong)step * 101UL + (ulong)round;
-            var part = RolloutCollector.Collect(model, tokenizer, fit.Task, problems, o.GroupSize, sampling, o.Rewards, seed);
+            var part = RolloutCollector.Collect(model, format, fit.Task, problems, o.GroupSize, sampling, o.Rewards, seed);
             parts.Add(part);
             sampled += part.Count;
             for (int g = 0; g < problems.Count; g++)
@@ -217,11 +221,11 @@ public sealed class RlTrainer
 
     Dictionary<string, object?> Evaluate(IReadOnlyList<Problem> problems, int maxNew, int step)
     {
-        var greedy = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+        var greedy = TaskEvaluator.Evaluate(model, format, fit.Task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
         var row = new Dictionary<string, object?> { ["step"] = step, ["eval_accuracy"] = greedy.Accuracy };
         if (o.EvalSamples > 1)
         {
-            var sampled = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, problems, o.EvalSamples,
+            var sampled = TaskEvaluator.Evaluate(model, format, fit.Task, problems, o.EvalSamples,
                 new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed + 7);
             row["eval_avg_at_k"] = sampled.Accuracy;
             row["eval_pass_at_k"] = sampled.PassAtK;

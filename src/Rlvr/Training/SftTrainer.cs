@@ -21,13 +21,15 @@ public static class SftTrainer
     /// is cut back to that step, and training continues with the next step (see <see cref="RlTrainer.Run"/>).</param>
     /// <param name="stop">Checked after each step: once set, a resumable checkpoint is written at that step and the
     /// result is marked interrupted.</param>
+    /// <param name="format">How prompts are encoded and what follows a demonstration; plain by default.</param>
     public static SftResult Run(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, SftOptions o, RunDirectory run,
-        ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
+        ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default, PromptFormat? format = null)
     {
+        format ??= PromptFormat.Plain(tokenizer);
         if (o.KeepLast < 0) throw new ArgumentException("--keep-last must not be negative");
-        var (fit, examples, evalProblems, maxNew) = Fit(model, tokenizer, task, o);
-        var prompts = examples.Select(p => tokenizer.EncodePrompt(p.Prompt)).ToArray();
-        var responses = examples.Select(p => tokenizer.EncodeResponse(p.Demonstration!)).ToArray();
+        var (fit, examples, evalProblems, maxNew) = Fit(model, format, task, o);
+        var prompts = examples.Select(p => format.EncodePrompt(p.Prompt)).ToArray();
+        var responses = examples.Select(p => format.EncodeResponse(p.Demonstration!)).ToArray();
 
         var parameters = model.parameters().ToList();
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
@@ -74,7 +76,7 @@ public static class SftTrainer
             foreach (var (k, v) in fit.Metrics()) row[k] = v;
             if (o.EvalEvery > 0 && (step % o.EvalEvery == 0 || step == o.Steps) && evalProblems.Count > 0)
             {
-                var eval = TaskEvaluator.Evaluate(model, tokenizer, fit.Task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
+                var eval = TaskEvaluator.Evaluate(model, format, fit.Task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
                 totals.LastEval = eval.Accuracy;
                 row["eval_accuracy"] = eval.Accuracy;
             }
@@ -95,14 +97,14 @@ public static class SftTrainer
     /// <summary>The demonstrations and evaluation problems fitted to the model's context (see <see cref="PromptFit"/>)
     /// and the evaluation budget. Call it before writing anything to report over-long prompts up front.</summary>
     public static (PromptFit fit, IReadOnlyList<Problem> examples, IReadOnlyList<Problem> evalProblems, int maxNew) Fit(
-        CausalLM model, ITokenizer tokenizer, IVerifiableTask task, SftOptions o)
+        CausalLM model, PromptFormat format, IVerifiableTask task, SftOptions o)
     {
         var withDemonstration = task.Train.Where(p => p.Demonstration != null).ToList();
         if (withDemonstration.Count == 0) throw new InvalidOperationException($"task '{task.Name}' has no demonstrations (a \"response\" field) to train on");
-        var fit = new PromptFit(task, tokenizer, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
-        var examples = fit.Fit(withDemonstration, p => tokenizer.EncodeResponse(p.Demonstration!).Length, "its demonstration");
+        var fit = new PromptFit(task, format, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
+        var examples = fit.Fit(withDemonstration, p => format.EncodeResponse(p.Demonstration!).Length, "its demonstration");
         IReadOnlyList<Problem> evalProblems = o.EvalEvery > 0 ? task.Test.Take(o.EvalLimit).ToList() : [];
-        var plan = GenerationBudget.Plan(fit, task, tokenizer, null, [evalProblems], budgetIsAnOption: false);
+        var plan = GenerationBudget.Plan(fit, task, format, null, [evalProblems], budgetIsAnOption: false);
         return (fit, examples, plan.Splits[0], plan.MaxNewTokens);
     }
 

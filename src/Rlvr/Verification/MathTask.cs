@@ -2,12 +2,13 @@ using Rlvr.Data;
 
 namespace Rlvr.Verification;
 
-/// <summary>A math RL task: JSONL lines {"prompt": …, "answer": …} (optional "response" demonstration) read and split
-/// like any <see cref="JsonlTask"/>, but rewarded by <see cref="MathVerifier"/> and formatted with \boxed{}.</summary>
+/// <summary>A math RL task: JSONL lines in the common field names of math data sets (<see cref="MathProblems"/>), so a
+/// GSM8K or MATH file works as it is, split like any <see cref="JsonlTask"/>, rewarded by <see cref="MathVerifier"/>,
+/// with the final answer asked for in \boxed{}.</summary>
 public static class MathTask
 {
     public static JsonlTask Load(string path, double testFraction = 0.1, int seed = 0) =>
-        new(path, checker: MathVerifier.IsCorrect, seed: seed, testFraction: testFraction, hasFormat: HasBoxedAnswer);
+        new(path, checker: MathVerifier.IsCorrect, seed: seed, testFraction: testFraction, hasFormat: HasBoxedAnswer, read: MathProblems.Read);
 
     public static bool HasBoxedAnswer(string response)
     {

@@ -10,6 +10,7 @@ namespace Rlvr.Tests.Data;
 public class PromptFitTests
 {
     static readonly ByteTokenizer Tokenizer = new();
+    static readonly PromptFormat Format = PromptFormat.Plain(Tokenizer);
 
     /// <summary>Ten short problems with demonstrations; line 3's prompt is <paramref name="longPrompt"/> characters.</summary>
     static JsonlTask Task(TempDir dir, int longPrompt, out string path)
@@ -24,20 +25,20 @@ public class PromptFitTests
         return new JsonlTask(path, seed: 1, testFraction: 0);
     }
 
-    static Func<Problem, int> Demonstration => p => Tokenizer.EncodeResponse(p.Demonstration!).Length;
+    static Func<Problem, int> Demonstration => p => Format.EncodeResponse(p.Demonstration!).Length;
 
     [Fact]
     public void AnOverLongPromptIsAnErrorNamingItsFileAndLine()
     {
         using var dir = new TempDir();
         var task = Task(dir, 100, out var path);
-        var fit = new PromptFit(task, Tokenizer, 64, PromptOverflow.Error);
+        var fit = new PromptFit(task, Format, 64, PromptOverflow.Error);
         var error = Assert.Throws<InvalidDataException>(() => fit.Fit(task.Train, Demonstration, "its demonstration")).Message;
         // BOS, 100 prompt bytes and the newline JsonlTask appends; "3+3=6", the final answer line and EOS.
-        var demo = Tokenizer.EncodeResponse(task.Train.Single(p => p.Source == $"{path}:3").Demonstration!).Length;
+        var demo = Format.EncodeResponse(task.Train.Single(p => p.Source == $"{path}:3").Demonstration!).Length;
         Assert.Equal($"{path}:3: the prompt is 102 tokens, and with {demo} for its demonstration that exceeds the model's 64-token context; " +
             "--truncate-prompts left|drop cuts or skips such prompts", error);
-        Assert.Equal(10, new PromptFit(task, Tokenizer, 200, PromptOverflow.Error).Fit(task.Train, Demonstration, "its demonstration").Count);
+        Assert.Equal(10, new PromptFit(task, Format, 200, PromptOverflow.Error).Fit(task.Train, Demonstration, "its demonstration").Count);
     }
 
     [Fact]
@@ -45,16 +46,16 @@ public class PromptFitTests
     {
         using var dir = new TempDir();
         var task = Task(dir, 100, out var path);
-        var left = new PromptFit(task, Tokenizer, 64, PromptOverflow.Left);
+        var left = new PromptFit(task, Format, 64, PromptOverflow.Left);
         var fitted = left.Fit(task.Train, Demonstration, "its demonstration");
         Assert.Equal((1, 0), (left.Truncated, left.Dropped));
         var original = task.Train.Single(p => p.Source == $"{path}:3");
         var cut = fitted.Single(p => p.Source == $"{path}:3");
         Assert.EndsWith(cut.Prompt, original.Prompt);
-        Assert.Equal(64, Tokenizer.EncodePrompt(cut.Prompt).Length + Demonstration(cut));
+        Assert.Equal(64, Format.EncodePrompt(cut.Prompt).Length + Demonstration(cut));
         Assert.Equal(task.Train.Where(p => p != original), fitted.Where(p => p != cut));
 
-        var drop = new PromptFit(task, Tokenizer, 64, PromptOverflow.Drop);
+        var drop = new PromptFit(task, Format, 64, PromptOverflow.Drop);
         Assert.Equal(task.Train.Where(p => p != original), drop.Fit(task.Train, Demonstration, "its demonstration"));
         Assert.Equal((0, 1), (drop.Truncated, drop.Dropped));
         Assert.Equal([new("prompts_truncated", 0), new("prompts_dropped", 1)], drop.Metrics());
@@ -66,7 +67,7 @@ public class PromptFitTests
         // Countdown's reward reads the numbers from the prompt, which the cut removes.
         var task = new CountdownTask(0, new CountdownOptions { TrainSize = 5, TestSize = 1 });
         var problem = task.Train[0];
-        var fit = new PromptFit(task, Tokenizer, Tokenizer.EncodePrompt(problem.Prompt).Length + 10 - 4, PromptOverflow.Left);
+        var fit = new PromptFit(task, Format, Format.EncodePrompt(problem.Prompt).Length + 10 - 4, PromptOverflow.Left);
         var cut = Assert.Single(fit.Fit([problem], _ => 10, "--max-new-tokens"));
         Assert.NotEqual(problem.Prompt, cut.Prompt);
         Assert.Equal(1.0, task.Reward(problem, problem.Demonstration!));
@@ -79,23 +80,23 @@ public class PromptFitTests
     {
         using var dir = new TempDir();
         var task = Task(dir, 40, out var path);
-        var (wanted, least) = GenerationBudget.Wanted(task, Tokenizer);
+        var (wanted, least) = GenerationBudget.Wanted(task, Format);
         var longestDemo = task.Train.Max(p => Tokenizer.Encode(p.Demonstration!).Length);
         Assert.Equal((longestDemo * 3 / 2 + 8, longestDemo + 1), (wanted, least));
 
         // Room for the wanted budget after the longest prompt (42 tokens): the budget is the wanted one.
-        var roomy = new PromptFit(task, Tokenizer, 42 + wanted, PromptOverflow.Error);
-        Assert.Equal(wanted, GenerationBudget.Plan(roomy, task, Tokenizer, null, [task.Train]).MaxNewTokens);
+        var roomy = new PromptFit(task, Format, 42 + wanted, PromptOverflow.Error);
+        Assert.Equal(wanted, GenerationBudget.Plan(roomy, task, Format, null, [task.Train]).MaxNewTokens);
         // Less room: the budget shrinks to what the context leaves, down to the least useful one.
-        var tight = new PromptFit(task, Tokenizer, 42 + least, PromptOverflow.Error);
-        Assert.Equal(least, GenerationBudget.Plan(tight, task, Tokenizer, null, [task.Train]).MaxNewTokens);
+        var tight = new PromptFit(task, Format, 42 + least, PromptOverflow.Error);
+        Assert.Equal(least, GenerationBudget.Plan(tight, task, Format, null, [task.Train]).MaxNewTokens);
         // Below that the prompt is over-long: an error naming it and the option, not a silent 1-token budget.
-        var tooTight = new PromptFit(task, Tokenizer, 42 + least - 1, PromptOverflow.Error);
-        var error = Assert.Throws<InvalidDataException>(() => GenerationBudget.Plan(tooTight, task, Tokenizer, null, [task.Train])).Message;
+        var tooTight = new PromptFit(task, Format, 42 + least - 1, PromptOverflow.Error);
+        var error = Assert.Throws<InvalidDataException>(() => GenerationBudget.Plan(tooTight, task, Format, null, [task.Train])).Message;
         Assert.StartsWith($"{path}:3: the prompt is 42 tokens, and with {least} for a response (the default --max-new-tokens is at least {least}; " +
             "give a smaller one to allow longer prompts)", error);
-        Assert.Equal(5, GenerationBudget.Plan(tooTight, task, Tokenizer, 5, [task.Train]).MaxNewTokens);
+        Assert.Equal(5, GenerationBudget.Plan(tooTight, task, Format, 5, [task.Train]).MaxNewTokens);
         Assert.Equal("--max-new-tokens: 100 leaves no room for a prompt in the model's 100-token context",
-            Assert.Throws<ArgumentException>(() => GenerationBudget.Plan(new PromptFit(task, Tokenizer, 100, PromptOverflow.Error), task, Tokenizer, 100, [task.Train])).Message);
+            Assert.Throws<ArgumentException>(() => GenerationBudget.Plan(new PromptFit(task, Format, 100, PromptOverflow.Error), task, Format, 100, [task.Train])).Message);
     }
 }

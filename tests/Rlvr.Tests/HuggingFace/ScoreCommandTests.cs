@@ -105,7 +105,7 @@ public class ScoreCommandTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         var json = JsonNode.Parse(result.Stdout)!;
 
-        var ids = Rlvr.Tokenization.TokenizerExtensions.EncodePrompt(tokenizer, "12+30");
+        var ids = tokenizer.Encode("12+30", addSpecialTokens: true);
         Assert.Equal(ids, json["ids"]!.AsArray().Select(n => n!.GetValue<int>()));
         Assert.Equal(["<bos>", "1", "2", "+", "3", "0"], json["tokens"]!.AsArray().Select(n => n!.GetValue<string>()));
         var expected = Rlvr.Evaluation.SequenceScore.Compute(model, ids).LogProbs;

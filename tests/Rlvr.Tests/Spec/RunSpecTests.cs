@@ -108,7 +108,7 @@ public class RunSpecTests
     public void SftAndTrainShareTheNamesOfWhatTheyShare()
     {
         string[] shared = ["init", "task", "out", "resume", "overwrite", "steps", "prompts-per-step", "micro-batch-prompts", "lr", "warmup-steps",
-            "min-lr-ratio", "weight-decay", "grad-clip", "truncate-prompts", "eval-every", "eval-limit", "save-every", "keep-last", "seed", "device", "threads"];
+            "min-lr-ratio", "weight-decay", "grad-clip", "truncate-prompts", "prompt-format", "system-prompt", "eval-every", "eval-limit", "save-every", "keep-last", "seed", "device", "threads"];
         Assert.Empty(shared.Except(SftSettings.Command.Keys));
         Assert.Empty(shared.Except(RlSettings.Command.Keys));
     }

@@ -47,7 +47,7 @@ public class ByteTokenizerTests
         Assert.Equal("<bos>hi<eos>", _tokenizer.Decode(ids, skipSpecialTokens: false));
         Assert.Equal("hi", _tokenizer.Decode(ids, skipSpecialTokens: true));
         Assert.Equal(ids[..3], _tokenizer.Encode("hi", addSpecialTokens: true));
-        Assert.Equal(_tokenizer.Encode("hi", addSpecialTokens: true), _tokenizer.EncodePrompt("hi"));
+        Assert.Equal(_tokenizer.Encode("hi", addSpecialTokens: true), PromptFormat.Plain(_tokenizer).EncodePrompt("hi"));
         Assert.Equal([_tokenizer.EosId], _tokenizer.StopIds);
     }
 

@@ -99,7 +99,7 @@ public class HfTokenizerTests
         var tokenizer = HfEncodingCase.Tokenizer("qwen3");
         Assert.Null(tokenizer.BosId);
         Assert.False(tokenizer.AddsBos);
-        Assert.Equal(tokenizer.Encode("hi"), tokenizer.EncodePrompt("hi"));
+        Assert.Equal(tokenizer.Encode("hi"), PromptFormat.Plain(tokenizer).EncodePrompt("hi"));
         // tokenizer_config.json: <|im_end|> ends a turn; generation_config.json also lists <|endoftext|>.
         Assert.Equal("<|im_end|>", tokenizer.Decode([tokenizer.EosId], skipSpecialTokens: false));
         Assert.Equal(new[] { "<|endoftext|>", "<|im_end|>" }, Names(tokenizer, tokenizer.StopIds));
@@ -113,7 +113,7 @@ public class HfTokenizerTests
         var tokenizer = HfEncodingCase.Tokenizer("llama3_1");
         Assert.True(tokenizer.AddsBos);
         Assert.Equal("<|begin_of_text|>", tokenizer.Decode([tokenizer.BosId!.Value], skipSpecialTokens: false));
-        Assert.Equal([tokenizer.BosId!.Value, .. tokenizer.Encode("hi")], tokenizer.EncodePrompt("hi"));
+        Assert.Equal([tokenizer.BosId!.Value, .. tokenizer.Encode("hi")], PromptFormat.Plain(tokenizer).EncodePrompt("hi"));
         Assert.Equal("<|eot_id|>", tokenizer.Decode([tokenizer.EosId], skipSpecialTokens: false));
         // generation_config.json and config.json list 128001, 128008 and 128009 (128008 has a Llama 3 reserved name).
         Assert.Equal(new[] { "<|end_of_text|>", "<|eot_id|>", "<|reserved_special_token_4|>" }, Names(tokenizer, tokenizer.StopIds));
