@@ -60,10 +60,9 @@ public static class HfBenchSuite
 
     static void MeasureTorch(JsonObject json, string hfDir, Device device, string name, ScalarType type, int promptLen, int newTokens)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
         var resetOk = PeakRss.Reset();
         var before = PeakRss.CurrentBytes();
+        json[$"{name}_rss_before_load_mb"] = Megabytes(before);
         var sw = Stopwatch.StartNew();
         using var model = BenchCommand.Stage($"loading in {name}", () => Checkpoint.LoadModel(hfDir, device, type));
         json[$"{name}_load_seconds"] = sw.Elapsed.TotalSeconds;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Rlvr.Bench;
 
 /// <summary>The process's peak resident set (VmHWM of /proc/self/status), in bytes; Linux only, null elsewhere.</summary>
@@ -7,11 +9,22 @@ public static class PeakRss
 
     public static long? CurrentBytes() => StatusKiB("VmRSS:") * 1024;
 
-    /// <summary>Lowers the peak to the current resident set (Linux 4.0+), so that a later reading measures only
-    /// what happens after this call. Returns false where the kernel does not allow it; the peak then includes earlier
-    /// work and the caller should say so.</summary>
+    /// <summary>Hands freed memory back to the system, then lowers the peak to the current resident set (Linux 4.0+),
+    /// so that a later reading measures only what happens after this call. Without the first step, memory that an
+    /// earlier stage freed stays resident in malloc's heap and a later stage reuses it unseen. Returns false where the
+    /// kernel does not allow the reset; the peak then includes earlier work and the caller should say so.</summary>
     public static bool Reset()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        try
+        {
+            malloc_trim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: nothing to trim, or no way to.
+        }
         try
         {
             File.WriteAllText("/proc/self/clear_refs", "5");
@@ -35,4 +48,7 @@ public static class PeakRss
             return null;
         }
     }
+
+    [DllImport("libc")]
+    static extern int malloc_trim(nuint pad);
 }
