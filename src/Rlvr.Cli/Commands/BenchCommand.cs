@@ -47,7 +47,7 @@ public static class BenchCommand
             {
                 if (newTokenCount < 2) throw new ArgumentException("--new-tokens: must be at least 2 for --suite hf-0.5b (decode speed)");
                 var tokenizerDir = r.GetValue(tokenizer);
-                if (tokenizerDir is not null && !Directory.Exists(tokenizerDir)) throw new ArgumentException($"--tokenizer: directory '{tokenizerDir}' not found");
+                if (tokenizerDir is not null) HfBenchSuite.CheckTokenizerDir(tokenizerDir);
                 return Finish(HfBenchSuite.Run(dev, threadCount, promptTokens, newTokenCount, tokenizerDir), outPath);
             }
             if (suiteName != "default") throw new ArgumentException($"--suite: must be default or hf-0.5b, got '{suiteName}'");

@@ -78,14 +78,18 @@ public static class HfBenchSuite
         if (!resetOk) json["peak_rss_note"] = "the kernel refused to reset VmHWM: peaks include earlier stages";
     }
 
+    static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json"];
+
+    /// <summary>Fails before any work when --tokenizer lacks a file the GGUF export needs.</summary>
+    public static void CheckTokenizerDir(string tokenizerDir)
+    {
+        foreach (var file in TokenizerFiles)
+            if (!File.Exists(Path.Combine(tokenizerDir, file))) throw new ArgumentException($"--tokenizer: '{Path.Combine(tokenizerDir, file)}' not found");
+    }
+
     static void MeasureLlamaCpp(JsonObject json, string hfDir, string tokenizerDir, string work, int threads, int promptLen, int newTokens)
     {
-        foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json" })
-        {
-            var source = Path.Combine(tokenizerDir, file);
-            if (!File.Exists(source)) throw new FileNotFoundException($"--tokenizer: '{source}' not found");
-            File.Copy(source, Path.Combine(hfDir, file));
-        }
+        foreach (var file in TokenizerFiles) File.Copy(Path.Combine(tokenizerDir, file), Path.Combine(hfDir, file));
         var gguf = Path.Combine(work, "model.gguf");
         var summary = BenchCommand.Stage("exporting GGUF", () => GgufExporter.Export(hfDir, gguf));
         json["llama_cpp_weight_type"] = summary.WeightType.ToString();
