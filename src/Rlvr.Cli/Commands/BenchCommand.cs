@@ -10,11 +10,14 @@ using TorchSharp;
 namespace Rlvr.Cli.Commands;
 
 /// <summary>Throughput benchmark: matmul peak, training FLOP/s of a preset, and sampler tokens/s with and without the
-/// KV cache. FLOP conventions: docs/bench.md.</summary>
+/// KV cache (suite "default"); or, with --suite hf-0.5b, a model at Qwen2.5-0.5B's size (see <see cref="HfBenchSuite"/>).
+/// FLOP conventions: docs/bench.md.</summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
+        var suite = new Option<string>("--suite") { Description = "default or hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads)", DefaultValueFactory = _ => "default" };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "hf-0.5b: directory with the Qwen2.5 tokenizer.json and tokenizer_config.json, for the llama.cpp comparison (skipped without it)" };
         var output = new Option<string>("--out") { Description = "JSON result file", DefaultValueFactory = _ => "bench.json" };
         var preset = new Option<string>("--preset") { Description = "model preset to benchmark", DefaultValueFactory = _ => "small" };
         var matmulSize = new Option<int>("--matmul-size") { Description = "M = K = N of the reference matmul", DefaultValueFactory = _ => 1024 };
@@ -28,7 +31,7 @@ public static class BenchCommand
         var device = Common.Device();
         var cmd = new Command("bench", "Measure matmul FLOP/s, training FLOP/s and sampler tokens/s (KV cache vs recompute)")
         {
-            output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, threads, device,
+            suite, tokenizer, output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, threads, device,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
@@ -37,7 +40,17 @@ public static class BenchCommand
             var (steps, rows, promptTokens, newTokenCount) = (r.AtLeast(trainSteps, 1), r.AtLeast(sampleBatch, 1), r.AtLeast(promptLen, 1), r.AtLeast(newTokens, 1));
             var outPath = r.GetValue(output)!;
             WritablePath.CheckFile(outPath, "--out");
-            var dev = Common.ResolveDevice(r.GetValue(device)!, r.AtLeast(threads, 0));
+            var threadCount = r.AtLeast(threads, 0);
+            var dev = Common.ResolveDevice(r.GetValue(device)!, threadCount);
+            var suiteName = r.GetValue(suite)!;
+            if (suiteName == "hf-0.5b")
+            {
+                if (newTokenCount < 2) throw new ArgumentException("--new-tokens: must be at least 2 for --suite hf-0.5b (decode speed)");
+                var tokenizerDir = r.GetValue(tokenizer);
+                if (tokenizerDir is not null) HfBenchSuite.CheckTokenizerDir(tokenizerDir);
+                return Finish(HfBenchSuite.Run(dev, threadCount, promptTokens, newTokenCount, tokenizerDir), outPath);
+            }
+            if (suiteName != "default") throw new ArgumentException($"--suite: must be default or hf-0.5b, got '{suiteName}'");
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
 
             var loadBefore = LoadAverage.OneMinute();
@@ -53,17 +66,22 @@ public static class BenchCommand
             var sampler = Stage("sampler", () => SamplerBench.Run(model, rows, promptTokens, newTokenCount));
 
             var json = ToJson(r.GetValue(preset)!, config, dev, matmul, modelMatmul, train, sampler);
-            json["cpu_count"] = Environment.ProcessorCount;
             json["load_average_start"] = loadBefore;
-            json["load_average_end"] = LoadAverage.OneMinute();
-            AtomicFile.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            Print(json);
-            return 0;
+            return Finish(json, outPath);
         }));
         return cmd;
     }
 
-    static T Stage<T>(string name, Func<T> run)
+    static int Finish(JsonObject json, string outPath)
+    {
+        json["cpu_count"] = Environment.ProcessorCount;
+        json["load_average_end"] = LoadAverage.OneMinute();
+        AtomicFile.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Print(json);
+        return 0;
+    }
+
+    internal static T Stage<T>(string name, Func<T> run)
     {
         Console.Error.WriteLine($"bench: {name}…");
         return run();
