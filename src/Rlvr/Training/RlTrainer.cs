@@ -85,8 +85,10 @@ public sealed class RlTrainer
         }
 
         using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
+        // Time of earlier sessions of this run (from the checkpoint) plus this session's.
+        var secondsBefore = totals.Seconds;
         var clock = Stopwatch.StartNew();
-        double Elapsed() => totals.Seconds + clock.Elapsed.TotalSeconds;
+        double Elapsed() => secondsBefore + clock.Elapsed.TotalSeconds;
 
         if (resumeFrom is null && o.EvalEvery > 0 && evalProblems.Count > 0)
         {

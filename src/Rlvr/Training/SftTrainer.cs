@@ -49,6 +49,8 @@ public static class SftTrainer
         }
 
         using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
+        // Time of earlier sessions of this run (from the checkpoint) plus this session's.
+        var secondsBefore = totals.Seconds;
         var clock = Stopwatch.StartNew();
         model.train();
         for (int step = totals.Step + 1; step <= o.Steps; step++)
@@ -80,7 +82,7 @@ public static class SftTrainer
                 totals.LastEval = eval.Accuracy;
                 row["eval_accuracy"] = eval.Accuracy;
             }
-            row["time_s"] = totals.Seconds + clock.Elapsed.TotalSeconds;
+            row["time_s"] = secondsBefore + clock.Elapsed.TotalSeconds;
             metrics.Write(row);
             (totals.Step, totals.Seconds, totals.MetricsRows) = (step, (double)row["time_s"]!, metrics.Rows);
             progress?.Invoke("sft", step, o.Steps);

@@ -113,6 +113,30 @@ public class ResumeTests
         }
     }
 
+    /// <summary>time_s counts the run's own time: it rises row by row and never exceeds the wall-clock time of the
+    /// sessions that wrote the rows (a resumed run adds its session to the time saved in the checkpoint).</summary>
+    [Fact]
+    public void TimeFieldsCountEachSessionOnce()
+    {
+        using var dir = new TempDir();
+        var split = new RunDirectory(Path.Combine(dir.Path, "split"));
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        RlSession(split, "single", 0, stopAfter: StopAfter);
+        RlSession(split, "single", 0, resumeFrom: split.LatestCheckpoint());
+        var rlWall = wall.Elapsed.TotalSeconds;
+        var sft = new RunDirectory(Path.Combine(dir.Path, "sft"));
+        wall.Restart();
+        SftSession(sft);
+        var sftWall = wall.Elapsed.TotalSeconds;
+
+        foreach (var (run, seconds) in new[] { (split, rlWall), (sft, sftWall) })
+        {
+            var times = MetricsLog.Read(run.MetricsPath).Select(r => r["time_s"]!.GetValue<double>()).ToList();
+            Assert.True(times.Zip(times.Skip(1)).All(t => t.First <= t.Second), string.Join(", ", times));
+            Assert.True(times[^1] <= seconds, $"time_s {times[^1]} exceeds the {seconds} s the sessions took");
+        }
+    }
+
     static SftOptions SftOptions => new()
     {
         Steps = 6, BatchSize = 5, MicroBatchSize = 2, Lr = 3e-3, WarmupSteps = 2, EvalEvery = 2, EvalLimit = 4, Seed = 3,
