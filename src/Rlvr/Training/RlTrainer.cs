@@ -77,12 +77,7 @@ public sealed class RlTrainer
         };
         if (rule is IStateful ruleState) parts.Add(("update", ruleState));
         var checkpoints = new RunCheckpoints(run, model, tokenizer, Identity(), parts, o.KeepLast, o.MaxShardBytes);
-        if (resumeFrom is not null)
-        {
-            checkpoints.Resume(resumeFrom);
-            if (totals.Step >= o.Steps) throw new ArgumentException($"{resumeFrom}: checkpoint is at step {totals.Step}, the run has only {o.Steps} steps");
-            MetricsLog.Truncate(run.MetricsPath, totals.MetricsRows);
-        }
+        checkpoints.ResumeFrom(resumeFrom, totals, o.Steps);
 
         using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
         // Time of earlier sessions of this run (from the checkpoint) plus this session's.

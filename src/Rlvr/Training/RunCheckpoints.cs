@@ -24,8 +24,17 @@ public sealed class RunCheckpoints(RunDirectory run, CausalLM model, ITokenizer 
         if (directory != run.FinalCheckpoint) run.PruneCheckpoints(keepLast);
     }
 
-    /// <summary>Loads the weights and every part's state from a checkpoint of this run.</summary>
-    public void Resume(string directory)
+    /// <summary>Continues the run from a checkpoint of it (nothing when <paramref name="directory"/> is null): the
+    /// weights and every part's state are loaded and metrics.jsonl is cut back to the rows the checkpoint counts.</summary>
+    public void ResumeFrom(string? directory, RunCounters counters, int steps)
+    {
+        if (directory is null) return;
+        Resume(directory);
+        if (counters.Step >= steps) throw new ArgumentException($"{directory}: checkpoint is at step {counters.Step}, the run has only {steps} steps");
+        MetricsLog.Truncate(run.MetricsPath, counters.MetricsRows);
+    }
+
+    void Resume(string directory)
     {
         using var state = RunState.Load(directory);
         var saved = state.Child("run");
