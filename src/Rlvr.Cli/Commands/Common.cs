@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Rlvr.Checkpoints;
+using Rlvr.Lora;
 using Rlvr.Model;
+using Rlvr.Spec;
 using Rlvr.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -60,6 +62,22 @@ public static class Common
             return (model, tokenizer);
         }
         var loaded = Checkpoint.Load(presetOrDir, device, dtype);
+        return (loaded.Model, loaded.Tokenizer);
+    }
+
+    /// <summary>The model a training run starts from: a preset, or a model or LoRA adapter directory with the adapters
+    /// and base dtype the settings ask for (see <see cref="LoraInit.Load"/>).</summary>
+    public static (CausalLM model, ITokenizer tokenizer) LoadForTraining(SpecValues values, string init, Device device, int seed)
+    {
+        var lora = LoraSettings.Config(values);
+        var baseDir = values.TextOrNull(LoraSettings.Base);
+        if (ModelConfig.PresetNames.Contains(init))
+        {
+            if (lora is not null || baseDir is not null)
+                throw new ArgumentException($"--init {init} is a preset trained from scratch; LoRA adapters and --base need a model directory");
+            return LoadOrCreate(init, device, seed);
+        }
+        var loaded = LoraInit.Load(init, baseDir, lora, device, LoraSettings.BaseDType(values), (ulong)seed);
         return (loaded.Model, loaded.Tokenizer);
     }
 

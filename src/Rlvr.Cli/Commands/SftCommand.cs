@@ -32,8 +32,9 @@ public static class SftCommand
         var device = Common.ResolveDevice(spec.Get(RunSettings.Device), spec.Get(RunSettings.Threads));
         var task = TaskRegistry.Load(spec.Get(RunSettings.Task));
         var init = spec.Get(SftSettings.Init);
-        var (model, tokenizer) = Common.LoadOrCreate(init, device, options.Seed);
+        var (model, tokenizer) = Common.LoadForTraining(spec.Values, init, device, options.Seed);
         using var _ = model;
+        using var adapters = model.Adapters;
         var format = RunSettings.Prompts(spec, tokenizer);
         var (fit, _, _, _) = SftTrainer.Fit(model, format, task, options); // over-long prompts are reported before anything is written
         RunPreparation.CreateDirectory(prepared);
@@ -47,7 +48,8 @@ public static class SftCommand
         if (result.Interrupted) return Interrupted(run);
         var summary = new JsonObject
         {
-            ["task"] = task.Name, ["init"] = init, ["parameters"] = model.ParameterCount, ["steps"] = options.Steps,
+            ["task"] = task.Name, ["init"] = init, ["parameters"] = model.ParameterCount,
+            ["trained_parameters"] = TrainedParameters.List(model).Sum(p => p.numel()), ["steps"] = options.Steps,
             ["final_loss"] = result.FinalLoss, ["eval_accuracy"] = result.EvalAccuracy, ["tokens"] = result.Tokens,
             ["skipped_steps"] = result.SkippedSteps, ["time_s"] = result.Seconds,
             ["sft_flops"] = Flops.Sft(model.ParameterCount, result.Tokens), ["checkpoint"] = run.FinalCheckpoint,

@@ -3,9 +3,11 @@ using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
 using Rlvr.Data;
 using Rlvr.Evaluation;
+using Rlvr.Lora;
 using Rlvr.Spec;
 using Rlvr.Training;
 using Rlvr.Update;
+using static TorchSharp.torch;
 
 namespace Rlvr.Cli.Commands;
 
@@ -39,8 +41,11 @@ public static class TrainCommand
         var task = TaskRegistry.Load(spec.Get(RunSettings.Task));
 
         TorchSharp.torch.manual_seed(options.Seed);
-        using var policy = Checkpoint.Load(init, device);
-        using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
+        var (policyModel, tokenizer) = Common.LoadForTraining(spec.Values, init, device, options.Seed);
+        using var policy = new Checkpoint.Loaded(policyModel, tokenizer, new());
+        // With adapters the reference is the base itself, with the adapters switched off.
+        using var reference = options.Objective.KlCoef != 0 && policyModel.Adapters is null
+            ? LoraInit.Load(init, spec.Values.TextOrNull(LoraSettings.Base), null, device, ScalarType.Float32, (ulong)options.Seed) : null;
         reference?.Model.eval();
 
         var format = RunSettings.Prompts(spec, policy.Tokenizer);
@@ -63,7 +68,8 @@ public static class TrainCommand
         var summary = new JsonObject
         {
             ["task"] = task.Name, ["init"] = init, ["loss"] = options.Objective.Loss, ["adv"] = options.Advantage, ["update"] = rule.Name,
-            ["steps"] = options.Steps, ["eval_accuracy"] = result.FinalEvalAccuracy, ["peak_eval_accuracy"] = result.PeakEvalAccuracy,
+            ["steps"] = options.Steps,
+            ["trained_parameters"] = TrainedParameters.List(policy.Model).Sum(p => p.numel()), ["eval_accuracy"] = result.FinalEvalAccuracy, ["peak_eval_accuracy"] = result.PeakEvalAccuracy,
             ["rollouts"] = result.Rollouts, ["backward_passes"] = result.BackwardPasses, ["rollout_tokens"] = result.RolloutTokens,
             ["rl_flops"] = Flops.Rollout(n, result.RolloutTokens), ["time_s"] = result.Seconds, ["checkpoint"] = run.FinalCheckpoint,
         };

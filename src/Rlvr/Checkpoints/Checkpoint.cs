@@ -1,4 +1,5 @@
 using Rlvr.IO;
+using Rlvr.Lora;
 using System.Text.Json.Nodes;
 using Rlvr.Model;
 using Rlvr.Model.Families;
@@ -10,8 +11,10 @@ namespace Rlvr.Checkpoints;
 
 /// <summary>A checkpoint directory in Hugging Face layout: config.json, model.safetensors (or shards with an index),
 /// the tokenizer files and trainer_state.json. A model loaded from a Hugging Face directory is saved as one again (its
-/// config fields, tensor keys and dtypes, generation config and tokenizer files kept). Saving builds the directory
-/// beside the target and renames it into place, so a reader never sees a half-written checkpoint.</summary>
+/// config fields, tensor keys and dtypes, generation config and tokenizer files kept). A model with LoRA adapters is
+/// saved as a PEFT adapter directory instead (adapter_config.json and adapter_model.safetensors, no base weights).
+/// Saving builds the directory beside the target and renames it into place, so a reader never sees a half-written
+/// checkpoint.</summary>
 public static class Checkpoint
 {
     public const string ConfigFile = "config.json";
@@ -30,9 +33,13 @@ public static class Checkpoint
         Directory.CreateDirectory(staging);
         try
         {
-            var config = model.Origin?.Config.ToJsonString(new() { WriteIndented = true }) ?? model.Config.ToJson();
-            AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), config);
-            WeightWriter.Save(staging, model, maxShardBytes);
+            if (model.Adapters is { } adapters) AdapterFiles.Save(staging, adapters);
+            else
+            {
+                var config = model.Origin?.Config.ToJsonString(new() { WriteIndented = true }) ?? model.Config.ToJson();
+                AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), config);
+                WeightWriter.Save(staging, model, maxShardBytes);
+            }
             foreach (var (name, bytes) in model.Origin?.CompanionFiles ?? new Dictionary<string, byte[]>())
                 AtomicFile.WriteAllBytes(Path.Combine(staging, name), bytes);
             tokenizer.Save(staging);
@@ -67,7 +74,11 @@ public static class Checkpoint
 
     public sealed record Loaded(CausalLM Model, ITokenizer Tokenizer, JsonObject State) : IDisposable
     {
-        public void Dispose() => Model.Dispose();
+        public void Dispose()
+        {
+            Model.Adapters?.Dispose();
+            Model.Dispose();
+        }
     }
 
     /// <param name="dtype">The dtype the weights are held in, whatever their dtype on disk.</param>
@@ -110,6 +121,10 @@ public static class Checkpoint
     }
 
     /// <summary>Copies a checkpoint's weights into an existing model of the same config, in place: the parameters keep
-    /// their identity, so an optimizer created for them stays valid.</summary>
-    public static void LoadWeights(string directory, CausalLM model) => WeightLoader.Load(directory, model);
+    /// their identity, so an optimizer created for them stays valid. A model with adapters reads its adapters' weights.</summary>
+    public static void LoadWeights(string directory, CausalLM model)
+    {
+        if (model.Adapters is { } adapters) AdapterFiles.LoadWeights(directory, adapters);
+        else WeightLoader.Load(directory, model);
+    }
 }

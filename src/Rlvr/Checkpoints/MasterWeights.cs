@@ -5,14 +5,15 @@ namespace Rlvr.Checkpoints;
 
 /// <summary>The weights as held, kept with the run state when the checkpoint's weight files store them in a narrower
 /// dtype (a bfloat16 Hugging Face model trained in float32 is written back as bfloat16): resuming then continues from
-/// the exact weights rather than rounded ones.</summary>
+/// the exact weights rather than rounded ones. With LoRA adapters the base is frozen and the adapters are written in
+/// float32, so there is nothing to keep.</summary>
 public sealed class MasterWeights(CausalLM model) : IStateful
 {
     bool Rounded
     {
         get
         {
-            if (model.Origin is not { } origin) return false;
+            if (model.Origin is not { } origin || model.Adapters is not null) return false;
             var held = model.state_dict();
             return origin.Tensors.Any(t => held.TryGetValue(t.Name, out var p) && SafeTensorsDTypes.SizeOf(t.DType) < SafeTensorsDTypes.SizeOf(p.dtype));
         }

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Model;
 
-/// <summary>Multi-head self-attention with grouped-query K/V heads and rotary positions (Llama / Qwen2 / Qwen3).</summary>
+/// <summary>Multi-head self-attention with grouped-query K/V heads and rotary positions (Llama / Qwen2 / Qwen3).
+/// Projections run through call(), which applies their forward hooks (LoRA adapters attach as hooks).</summary>
 public sealed class Attention : nn.Module
 {
     readonly int heads, kvHeads, headDim;
@@ -37,15 +38,15 @@ public sealed class Attention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
-        var q = QProj.forward(x).view(b, t, heads, headDim).transpose(1, 2);
-        var k = KProj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
-        var v = VProj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
+        var q = QProj.call(x).view(b, t, heads, headDim).transpose(1, 2);
+        var k = KProj.call(x).view(b, t, kvHeads, headDim).transpose(1, 2);
+        var v = VProj.call(x).view(b, t, kvHeads, headDim).transpose(1, 2);
         if (QNorm is not null) (q, k) = (QNorm.forward(q), KNorm!.forward(k));
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache != null) (k, v) = cache.Append(layer, k, v);
         var attended = mask is null ? CausalAttention(q, k, v) : MaskedAttention(q, k, v, mask);
-        return OProj.forward(attended.transpose(1, 2).reshape(b, t, heads * headDim));
+        return OProj.call(attended.transpose(1, 2).reshape(b, t, heads * headDim));
     }
 
     /// <summary>Training path (queries = keys): the causal kernel skips the masked half, which is worth the one copy

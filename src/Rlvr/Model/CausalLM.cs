@@ -17,6 +17,9 @@ public sealed class CausalLM : nn.Module
     /// directory's config fields, tensor dtypes and companion files.</summary>
     public Checkpoints.ModelOrigin? Origin { get; set; }
 
+    /// <summary>The LoRA adapters attached to this model, if any: then only they train, and checkpoints hold them.</summary>
+    public Lora.LoraAdapters? Adapters { get; internal set; }
+
     /// <param name="seed">Seeds the weight initialization with its own generator, so that it does not depend on (or
     /// disturb) torch's global random state; null uses the global generator.</param>
     /// <param name="dtype">The dtype the parameters are held in.</param>

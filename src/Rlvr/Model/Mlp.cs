@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Rlvr.Model;
 
-/// <summary>SwiGLU feed-forward: down(silu(gate(x)) * up(x)).</summary>
+/// <summary>SwiGLU feed-forward: down(silu(gate(x)) * up(x)). Projections run through call(), which applies their
+/// forward hooks (LoRA adapters attach as hooks).</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "gate_proj")] public readonly Linear GateProj;
@@ -21,5 +22,5 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) =>
-        DownProj.forward(nn.functional.silu(GateProj.forward(x)) * UpProj.forward(x));
+        DownProj.call(nn.functional.silu(GateProj.call(x)) * UpProj.call(x));
 }

@@ -13,7 +13,7 @@ public sealed class AdamWState(optim.Optimizer optimizer, CausalLM model) : ISta
     IEnumerable<(string name, AdamW.State state)> Entries()
     {
         var helper = optimizer as OptimizerHelper ?? throw new InvalidOperationException("the optimizer's state cannot be read");
-        var names = model.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+        var names = TrainedParameters.Of(model).ToDictionary(p => p.parameter.Handle, p => p.name);
         return helper.parameters().Zip(helper.state_dict().State, (p, s) =>
             (names[p.Handle], s as AdamW.State ?? throw new InvalidOperationException("run state supports AdamW only")));
     }

@@ -10,12 +10,14 @@ public sealed record OptimizerOptions(double Lr = 1e-3, double WeightDecay = 0.0
 
 public static class Optimization
 {
-    /// <summary>AdamW with weight decay on matrices only (norm gains and biases are not decayed). Create it after the
-    /// model is on its device: AdamW keys its state by parameter handle.</summary>
+    /// <summary>AdamW over the trained parameters (<see cref="TrainedParameters"/>) with weight decay on matrices only
+    /// (norm gains and biases are not decayed). Create it after the model is on its device and its adapters are
+    /// attached: AdamW keys its state by parameter handle.</summary>
     public static optim.Optimizer CreateAdamW(CausalLM model, OptimizerOptions o)
     {
-        var decay = model.parameters().Where(p => p.dim() >= 2).ToList();
-        var noDecay = model.parameters().Where(p => p.dim() < 2).ToList();
+        var trained = TrainedParameters.List(model);
+        var decay = trained.Where(p => p.dim() >= 2).ToList();
+        var noDecay = trained.Where(p => p.dim() < 2).ToList();
         var groups = new List<AdamW.ParamGroup>
         {
             new(decay, o.Lr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay),

@@ -42,7 +42,7 @@ public static class RlSettings
 
     public static readonly CommandSpec Command = new("train",
     [
-        Init, RunSettings.Task, RunSettings.PromptFormat, RunSettings.SystemPrompt, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
+        Init, .. Lora.LoraSettings.All, RunSettings.Task, RunSettings.PromptFormat, RunSettings.SystemPrompt, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
         Steps, PromptsPerStep, GroupSize, MiniBatchPrompts, MicroBatchPrompts, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip,
         Temperature, TopP, MaxNewTokens, RunSettings.TruncatePrompts, LossAgg, KlCoef, KlEstimator, EntropyCoef,
         FormatReward, OverlongBuffer, OverlongPenalty, DynamicSampling, UseSamplerLogProbs,

@@ -40,13 +40,14 @@ public sealed class RlTrainer
     /// <summary>Over-long prompts are handled here, before any work: an error naming the file and line, or cut or
     /// dropped as <see cref="RlOptions.TruncatePrompts"/> says.</summary>
     /// <param name="reference">The KL reference: the policy's initial weights. On resume pass the original init again,
-    /// never the checkpoint being resumed (which holds the trained policy).</param>
+    /// never the checkpoint being resumed (which holds the trained policy). Null with LoRA adapters: the reference is
+    /// the model with its adapters switched off.</param>
     /// <param name="format">How prompts are encoded and responses end; plain by default.</param>
     public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null,
         PromptFormat? format = null)
     {
         options.Validate();
-        if (options.Objective.KlCoef != 0 && reference is null) throw new ArgumentException("a KL coefficient needs a reference model");
+        if (options.Objective.KlCoef != 0 && reference is null && model.Adapters is null) throw new ArgumentException("a KL coefficient needs a reference model");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
         this.format = format ?? PromptFormat.Plain(tokenizer);
         fit = new PromptFit(task, this.format, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
@@ -62,7 +63,7 @@ public sealed class RlTrainer
     /// and the result is marked interrupted.</param>
     public RlResult Run(RunDirectory run, ProgressReporter? progress = null, string? resumeFrom = null, CancellationToken stop = default)
     {
-        var parameters = model.parameters().ToList();
+        var parameters = TrainedParameters.List(model);
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
         var order = new BatchOrder(train.Count, o.Seed);
@@ -182,12 +183,19 @@ public sealed class RlTrainer
         var sequences = SequenceBatch.Build(batch.Prompts, batch.Responses, tokenizer.PadId, device);
         var ends = Enumerable.Range(0, batch.Count).Select(i => batch.Prompts[i].Length + batch.Responses[i].Length).ToArray();
         Tensor old = o.UseSamplerLogProbs ? SamplerLogProbs(batch, sequences) : RecomputeLogProbs(model, sequences, ends);
-        Tensor? refLogp = reference is not null && o.Objective.KlCoef != 0 ? RecomputeLogProbs(reference, sequences, ends) : null;
+        Tensor? refLogp = o.Objective.KlCoef != 0 ? ReferenceLogProbs(sequences, ends) : null;
         return new PolicyBatch
         {
             Sequences = sequences, OldLogProbs = old, RefLogProbs = refLogp, GroupSize = o.GroupSize, SequenceEnds = ends,
             Advantages = tensor(advantages.Select(a => (float)a).ToArray(), device: device).DetachFromDisposeScope(),
         };
+    }
+
+    Tensor ReferenceLogProbs(SequenceBatch sequences, int[] ends)
+    {
+        if (reference is not null) return RecomputeLogProbs(reference, sequences, ends);
+        using var baseModel = model.Adapters!.Disabled();
+        return RecomputeLogProbs(model, sequences, ends);
     }
 
     /// <summary>Old log-probs from a no-grad training forward at θ_old, so that r = 1 exactly on-policy.</summary>

@@ -10,7 +10,8 @@ namespace Rlvr.Training;
 public sealed class RunCheckpoints(RunDirectory run, CausalLM model, ITokenizer tokenizer, JsonObject identity,
     IReadOnlyList<(string name, IStateful part)> stateParts, int keepLast, long maxShardBytes)
 {
-    readonly IReadOnlyList<(string name, IStateful part)> parts = [.. stateParts, ("master_weights", new MasterWeights(model))];
+    readonly IReadOnlyList<(string name, IStateful part)> parts =
+        [.. stateParts, ("master_weights", new MasterWeights(model)), .. model.Adapters is { } a ? [("lora", (IStateful)a)] : Array.Empty<(string, IStateful)>()];
 
     public void Save(string directory, JsonObject trainerState)
     {

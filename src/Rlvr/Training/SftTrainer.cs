@@ -31,7 +31,7 @@ public static class SftTrainer
         var prompts = examples.Select(p => format.EncodePrompt(p.Prompt)).ToArray();
         var responses = examples.Select(p => format.EncodeResponse(p.Demonstration!)).ToArray();
 
-        var parameters = model.parameters().ToList();
+        var parameters = TrainedParameters.List(model);
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(o.Lr, o.WeightDecay, GradClip: o.GradClip));
         var schedule = new LrSchedule(o.Lr, o.WarmupSteps, o.Steps, o.MinLrRatio);
         var order = new BatchOrder(examples.Count, o.Seed);

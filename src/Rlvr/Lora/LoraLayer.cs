@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rlvr.Lora;
+
+/// <summary>The adapter of one projection: lora_A [rank, in] and lora_B [out, rank], held in float32 whatever the
+/// base's dtype, so that small updates are not rounded away.</summary>
+public sealed class LoraLayer : IDisposable
+{
+    readonly double scaling, dropout;
+
+    /// <param name="generator">Draws A: uniform in ±1/sqrt(in), which is PEFT's kaiming_uniform(a=sqrt(5)), the
+    /// nn.Linear default. B starts at zero, so the adapted model starts equal to the base.</param>
+    public LoraLayer(long inputs, long outputs, LoraConfig config, Generator generator, Device device)
+    {
+        (scaling, dropout) = (config.Scaling, config.Dropout);
+        var bound = 1.0 / Math.Sqrt(inputs);
+        using var a = empty(config.Rank, inputs, dtype: float32).uniform_(-bound, bound, generator);
+        A = new Parameter(a.to(device));
+        B = new Parameter(zeros(outputs, config.Rank, dtype: float32, device: device));
+    }
+
+    public Parameter A { get; }
+    public Parameter B { get; }
+
+    /// <summary>(alpha / rank) · B·A·dropout(x), in float32. Dropout draws from <paramref name="dropoutGenerator"/>,
+    /// and only when one is given.</summary>
+    public Tensor Delta(Tensor x, Generator? dropoutGenerator)
+    {
+        var h = x.to(float32);
+        if (dropoutGenerator is not null && dropout > 0)
+        {
+            using var keep = rand(h.shape, dtype: float32, device: h.device, generator: dropoutGenerator).ge(dropout);
+            h = h * keep / (1 - dropout);
+        }
+        return nn.functional.linear(nn.functional.linear(h, A), B) * scaling;
+    }
+
+    /// <summary>ΔW = (alpha / rank) · B·A [out, in], in float32.</summary>
+    public Tensor Weight() => B.matmul(A) * scaling;
+
+    public void Dispose()
+    {
+        A.Dispose();
+        B.Dispose();
+    }
+}
