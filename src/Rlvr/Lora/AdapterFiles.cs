@@ -72,6 +72,9 @@ public static class AdapterFiles
         if (Get("use_dora", false)) throw Invalid("use_dora", "must be false (DoRA is not supported)");
         if (Get("use_rslora", false)) throw Invalid("use_rslora", "must be false (rank-stabilized scaling is not supported)");
         if (json["modules_to_save"] is JsonArray { Count: > 0 }) throw Invalid("modules_to_save", "must be empty (Rlvr loads adapters only)");
+        foreach (var field in new[] { "rank_pattern", "alpha_pattern" })
+            if (json[field] is JsonObject { Count: > 0 }) throw Invalid(field, "must be empty (every module has the same r and lora_alpha here)");
+        if (json["layers_to_transform"] is { } layers) throw Invalid("layers_to_transform", $"must be null (adapters cover every layer here), got {layers.ToJsonString()}");
         var names = json["target_modules"] switch
         {
             JsonValue v when v.TryGetValue<string>(out var s) => [s],
