@@ -28,7 +28,7 @@ public static class MergeCommand
             if (File.Exists(outDir) || (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any()))
                 throw new ArgumentException($"--out {outDir} exists and is not empty; choose a new directory");
             WritablePath.CheckDirectory(outDir, "--out");
-            using var merged = LoraInit.Load(adapterDir, r.GetValue(model), null, CPU, ScalarType.Float32, 0);
+            using var merged = LoraInit.Load(adapterDir, r.GetValue(model), null, CPU, ScalarType.Float32, 0, "--model");
             Checkpoint.Save(outDir, merged.Model, merged.Tokenizer);
             Console.WriteLine($"wrote {outDir}: {merged.Model.ParameterCount:N0} parameters with the adapter merged in");
             return 0;

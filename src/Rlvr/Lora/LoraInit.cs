@@ -13,7 +13,9 @@ public static class LoraInit
     /// directory). An adapter trains on as it is when <paramref name="lora"/> matches its shape (dropout may differ),
     /// and is merged into the base for full fine-tuning when <paramref name="lora"/> is null.</summary>
     /// <param name="seed">Seeds the adapters' initialization and dropout.</param>
-    public static Checkpoint.Loaded Load(string init, string? baseDir, LoraConfig? lora, Device device, ScalarType dtype, ulong seed)
+    /// <param name="baseOption">The option that names the base directory, for error messages.</param>
+    public static Checkpoint.Loaded Load(string init, string? baseDir, LoraConfig? lora, Device device, ScalarType dtype, ulong seed,
+        string baseOption = "--base")
     {
         if (!AdapterFiles.IsAdapterDirectory(init))
         {
@@ -27,9 +29,10 @@ public static class LoraInit
         var configPath = Path.Combine(init, AdapterFiles.ConfigFile);
         if (lora is not null) CheckSameShape(lora, config, configPath);
         var basePath = baseDir ?? (recorded is not null && Directory.Exists(recorded) ? recorded
-            : throw new ArgumentException($"--init {init} is a LoRA adapter: give its base model with --base DIR " +
+            : throw new ArgumentException($"{init} is a LoRA adapter: give its base model with {baseOption} DIR " +
                 $"({configPath}: field 'base_model_name_or_path' {(recorded is null ? "is missing" : $"'{recorded}' is not a local directory")})"));
-        if (AdapterFiles.IsAdapterDirectory(basePath)) throw new ArgumentException($"--base {basePath} is itself an adapter; give the base model directory");
+        if (AdapterFiles.IsAdapterDirectory(basePath)) throw new ArgumentException($"{baseOption} {basePath} is itself an adapter; give the base model directory");
+        if (!File.Exists(Path.Combine(init, AdapterFiles.WeightsFile))) throw new FileNotFoundException($"{init}: no {AdapterFiles.WeightsFile}");
         var loaded = Checkpoint.Load(basePath, device, dtype);
         try
         {
