@@ -16,8 +16,7 @@ public sealed class LoraLayer : IDisposable
     {
         (scaling, dropout) = (config.Scaling, config.Dropout);
         var bound = 1.0 / Math.Sqrt(inputs);
-        using var a = empty(config.Rank, inputs, dtype: float32).uniform_(-bound, bound, generator);
-        A = new Parameter(a.to(device));
+        A = new Parameter(empty(config.Rank, inputs, dtype: float32, device: device).uniform_(-bound, bound, generator));
         B = new Parameter(zeros(outputs, config.Rank, dtype: float32, device: device));
     }
 

@@ -9,8 +9,8 @@ namespace Rlvr.Lora;
 public static class LoraSettings
 {
     public static readonly Setting<string> Base = Settings.Text("base",
-        "base model directory of an --init LoRA adapter directory (default: its base_model_name_or_path when that is a local directory)");
-    public static readonly Setting<int> Rank = Settings.Int("lora-rank", "train LoRA adapters of this rank on a frozen base instead of all weights (default: off)", min: 1);
+        "base model directory of an --init LoRA adapter directory; unset: the adapter's base_model_name_or_path when that is a local directory");
+    public static readonly Setting<int> Rank = Settings.Int("lora-rank", "train LoRA adapters of this rank on a frozen base instead of all weights; unset: full fine-tuning", min: 1);
     public static readonly Setting<double> Alpha = Settings.Number("lora-alpha", "LoRA alpha: the update is scaled by alpha / rank", 16, min: 0, minExclusive: true);
     public static readonly Setting<double> Dropout = Settings.Number("lora-dropout", "dropout on the adapters' input while training", 0, min: 0, max: 1, maxExclusive: true);
     public static readonly Setting<string> Targets = new("lora-targets",

@@ -106,7 +106,7 @@ public class LoraAdapterTests
             Steps = 1, PromptsPerStep = 2, GroupSize = 2, MaxNewTokens = 3, EvalEvery = 0, Seed = 3, Lr = 1e-2,
             Objective = new RlObjective(KlCoef: 0.1, EntropyCoef: 0.01),
         };
-        new RlTrainer(model, tokenizer, task, options, new Sfpo(new SfpoOptions(K: 2))).Run(new RunDirectory(dir.File("run")));
+        new RlTrainer(model, tokenizer, task, options, new Sfpo(new SfpoOptions(K: 2))).Run(new RunDirectory(dir.File("run")), stop: TestContext.Current.CancellationToken);
         AssertUnchanged(before, model);
         Assert.All(adapters.NamedParameters.Where(p => p.name.Contains("lora_B")), p => Assert.False(Same(adaptersBefore[p.name], p.parameter), p.name));
         var row = MetricsLog.Read(new RunDirectory(dir.File("run")).MetricsPath).Single();
