@@ -73,7 +73,7 @@ public class LoraCliTests
         Assert.All(rows, row => Assert.True(row["kl_ref"]!.GetValue<double>() > 0)); // the SFT adapter moved the policy off the base
 
         var e = Assert.Throws<ArgumentException>(() => TrainCommand.Run([.. Rl(sftFinal, Path.Combine(dir.File("rl"), "split")),
-            new SettingInput("lora-rank", "8", "--lora-rank"), new SettingInput("resume", "true", "--resume")]));
+            new SettingInput("lora-rank", "8", "--lora-rank"), new SettingInput("resume", "true", "--resume")], stop: TestContext.Current.CancellationToken));
         Assert.StartsWith("--lora-rank: 8 differs from 4", e.Message);
 
         // The adapter loads back on its base and merges into a Hugging Face checkpoint of the base's layout.
