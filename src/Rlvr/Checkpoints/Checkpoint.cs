@@ -118,6 +118,9 @@ public static class Checkpoint
     static void RequireDirectory(string directory)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint directory not found: {directory}");
+        if (!File.Exists(Path.Combine(directory, ConfigFile)) && AdapterFiles.IsAdapterDirectory(directory))
+            throw new ArgumentException($"{directory} is a LoRA adapter, not a model: write base + adapter as one with " +
+                $"rlvr merge --adapter {directory} --out DIR (training takes it as --init with --base)");
     }
 
     /// <summary>Copies a checkpoint's weights into an existing model of the same config, in place: the parameters keep

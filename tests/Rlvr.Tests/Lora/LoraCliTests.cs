@@ -115,6 +115,7 @@ public class LoraCliTests
         Assert.False(Directory.Exists(outDir));
         CliAssert.OneLineError(CliProcess.Run("merge", "--model", baseDir, "--adapter", adapter, "--out", outDir),
             $"{adapter}: no {AdapterFiles.WeightsFile}");
+        CliAssert.OneLineError(CliProcess.Run("generate", "--model", adapter, "--prompt", "1+1="), $"{adapter} is a LoRA adapter, not a model");
         Assert.False(Directory.Exists(outDir));
     }
 }
