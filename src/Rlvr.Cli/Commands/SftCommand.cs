@@ -34,6 +34,7 @@ public static class SftCommand
         var init = spec.Get(SftSettings.Init);
         var (model, tokenizer) = Common.LoadOrCreate(init, device, options.Seed);
         using var _ = model;
+        MemorySettings.Apply(spec.Values, model);
         var format = RunSettings.Prompts(spec, tokenizer);
         var (fit, _, _, _) = SftTrainer.Fit(model, format, task, options); // over-long prompts are reported before anything is written
         RunPreparation.CreateDirectory(prepared);

@@ -42,6 +42,7 @@ public static class TrainCommand
         using var policy = Checkpoint.Load(init, device);
         using var reference = options.Objective.KlCoef != 0 ? Checkpoint.Load(init, device) : null;
         reference?.Model.eval();
+        MemorySettings.Apply(spec.Values, policy.Model);
 
         var format = RunSettings.Prompts(spec, policy.Tokenizer);
         var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format);
