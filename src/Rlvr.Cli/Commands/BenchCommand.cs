@@ -16,7 +16,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var suite = new Option<string>("--suite") { Description = "default or hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads)", DefaultValueFactory = _ => "default" };
+        var suite = new Option<string>("--suite") { Description = "default, hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads) or memory (peak RSS and seconds of one RL update of that model per configuration; uses --train-batch (default 8 here), --seq-len (512 here), --micro-batch, --layers, --threads)", DefaultValueFactory = _ => "default" };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "hf-0.5b: directory with the Qwen2.5 tokenizer.json and tokenizer_config.json, for the llama.cpp comparison (skipped without it)" };
         var output = new Option<string>("--out") { Description = "JSON result file", DefaultValueFactory = _ => "bench.json" };
         var preset = new Option<string>("--preset") { Description = "model preset to benchmark", DefaultValueFactory = _ => "small" };
@@ -27,11 +27,15 @@ public static class BenchCommand
         var sampleBatch = new Option<int>("--sample-batch") { DefaultValueFactory = _ => 64 };
         var promptLen = new Option<int>("--prompt-len") { DefaultValueFactory = _ => 16 };
         var newTokens = new Option<int>("--new-tokens") { DefaultValueFactory = _ => 128 };
+        var layers = new Option<int>("--layers") { Description = "memory: decoder layers (24 as Qwen2.5-0.5B; fewer for a quick check)", DefaultValueFactory = _ => 24 };
+        var microBatch = new Option<int>("--micro-batch") { Description = "memory: sequences per forward/backward (gradient accumulation)", DefaultValueFactory = _ => 2 };
+        var memoryConfig = new Option<string?>("--memory-config") { Description = "memory: measure only this configuration, in this process (what each child process runs)" };
         var threads = Common.Threads();
         var device = Common.Device();
         var cmd = new Command("bench", "Measure matmul FLOP/s, training FLOP/s and sampler tokens/s (KV cache vs recompute)")
         {
-            suite, tokenizer, output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, threads, device,
+            suite, tokenizer, output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, layers, microBatch,
+            memoryConfig, threads, device,
         };
         cmd.SetAction(r => Common.Guard(() =>
         {
@@ -50,7 +54,19 @@ public static class BenchCommand
                 if (tokenizerDir is not null) HfBenchSuite.CheckTokenizerDir(tokenizerDir);
                 return Finish(HfBenchSuite.Run(dev, threadCount, promptTokens, newTokenCount, tokenizerDir), outPath);
             }
-            if (suiteName != "default") throw new ArgumentException($"--suite: must be default or hf-0.5b, got '{suiteName}'");
+            if (suiteName == "memory")
+            {
+                var shape = new MemoryBenchSuite.Shape(r.AtLeast(layers, 1), r.GetResult(trainBatch) is null ? 8 : seqs,
+                    r.GetResult(seqLen) is null ? 512 : len, r.AtLeast(microBatch, 1), threadCount);
+                if (shape.Sequences % shape.MicroBatch != 0) throw new ArgumentException($"--micro-batch: must divide the {shape.Sequences} sequences of --train-batch");
+                if (r.GetValue(memoryConfig) is { } only)
+                {
+                    MemoryConfig.Find(only);
+                    return MemoryBenchSuite.RunOne(only, shape, outPath);
+                }
+                return Finish(MemoryBenchSuite.Run(shape), outPath);
+            }
+            if (suiteName != "default") throw new ArgumentException($"--suite: must be default, hf-0.5b or memory, got '{suiteName}'");
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
 
             var loadBefore = LoadAverage.OneMinute();

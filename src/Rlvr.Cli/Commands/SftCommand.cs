@@ -35,6 +35,7 @@ public static class SftCommand
         var (model, tokenizer) = Common.LoadForTraining(spec.Values, init, device, options.Seed);
         using var _ = model;
         using var adapters = model.Adapters;
+        MemorySettings.Apply(spec.Values, model);
         var format = RunSettings.Prompts(spec, tokenizer);
         var (fit, _, _, _) = SftTrainer.Fit(model, format, task, options); // over-long prompts are reported before anything is written
         RunPreparation.CreateDirectory(prepared);

@@ -47,6 +47,7 @@ public static class TrainCommand
         using var reference = options.Objective.KlCoef != 0 && policyModel.Adapters is null
             ? LoraInit.Load(init, spec.Values.TextOrNull(LoraSettings.Base), null, device, ScalarType.Float32, (ulong)options.Seed) : null;
         reference?.Model.eval();
+        MemorySettings.Apply(spec.Values, policy.Model);
 
         var format = RunSettings.Prompts(spec, policy.Tokenizer);
         var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format);

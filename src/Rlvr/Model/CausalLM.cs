@@ -42,6 +42,10 @@ public sealed class CausalLM : nn.Module
     public Tensor Logits(Tensor hidden) =>
         LmHead is null ? nn.functional.linear(hidden, Model.EmbedTokens.weight!) : LmHead.forward(hidden);
 
+    /// <summary>Positions per chunk when training log-probs are computed from the hidden states (see
+    /// Training.TokenLogProbs); null chooses by the vocabulary size.</summary>
+    public int? LogProbChunk { get; set; }
+
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>The normal(0, 0.02) initialization of Hugging Face Llama; norms start at one, biases at zero.</summary>

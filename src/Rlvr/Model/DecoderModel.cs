@@ -22,6 +22,10 @@ public sealed class DecoderModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Recompute each layer's activations in the backward pass instead of keeping them (training forwards
+    /// only: a forward without gradients or with a KV cache runs plainly).</summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Final hidden states [B, T, hidden].</summary>
     /// <param name="positions">[B, T] position ids; defaults to cache length + 0..T-1.</param>
     /// <param name="keyValid">Boolean [B, S] over every key (cached and new); false marks padding. Null: all valid.</param>
@@ -33,7 +37,10 @@ public sealed class DecoderModel : nn.Module
         var mask = keyValid is null && past == 0 ? null : AttentionMask(b, t, past, keyValid, inputIds.device);
         var (cos, sin) = rotary.At(positions);
         var h = EmbedTokens.forward(inputIds);
-        foreach (var layer in Layers) h = layer.Forward(h, cos, sin, mask, cache);
+        if (GradientCheckpointing && cache is null && is_grad_enabled())
+            h = Recompute.Run(h, Layers.Select(l => (RecomputeStage)((x, s) => l.Forward(x, s[0]!, s[1]!, s[2], null))).ToList(), [cos, sin, mask]);
+        else
+            foreach (var layer in Layers) h = layer.Forward(h, cos, sin, mask, cache);
         cache?.Advance((int)t);
         return Norm.forward(h);
     }

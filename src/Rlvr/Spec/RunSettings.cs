@@ -35,6 +35,8 @@ public static class RunSettings
         Tokenization.PromptFormat.Create(tokenizer, spec.Values.TextOrNull(PromptFormat), spec.Values.TextOrNull(SystemPrompt));
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
-    /// move a run (device, threads change only the summation order, which a resume on the same machine keeps).</summary>
-    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key };
+    /// move a run (device, threads change only the summation order, which a resume on the same machine keeps; so do
+    /// the memory settings of Training.MemorySettings, for a run that ran out of memory).</summary>
+    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key,
+        Training.MemorySettings.GradientCheckpointing.Key, Training.MemorySettings.LogProbChunk.Key };
 }

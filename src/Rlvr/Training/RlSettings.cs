@@ -47,7 +47,7 @@ public static class RlSettings
         Temperature, TopP, MaxNewTokens, RunSettings.TruncatePrompts, LossAgg, KlCoef, KlEstimator, EntropyCoef,
         FormatReward, OverlongBuffer, OverlongPenalty, DynamicSampling, UseSamplerLogProbs,
         EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
-        RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
+        RunSettings.Seed, RunSettings.Device, RunSettings.Threads, .. MemorySettings.All,
     ],
     [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind]);
 

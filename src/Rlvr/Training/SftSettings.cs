@@ -27,6 +27,7 @@ public static class SftSettings
         Init, .. Lora.LoraSettings.All, RunSettings.Task, RunSettings.PromptFormat, RunSettings.SystemPrompt, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
         Steps, PromptsPerStep, MicroBatchPrompts, LossNormalization, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
         EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
+        .. MemorySettings.All,
     ]);
 
     public static SftOptions Options(RunSpec spec)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Rlvr.Model;
+using Rlvr.Training;
+using static TorchSharp.torch;
+
+namespace Rlvr.Bench;
+
+/// <summary>One way of holding a model for training, as measured by <see cref="MemoryBench"/>.</summary>
+/// <param name="LoraRank">0: full fine-tuning. Adapters are not in this branch yet: see <see cref="MemoryBench.Prepare"/>.</param>
+public sealed record MemoryConfig(string Name, bool GradientCheckpointing, int LoraRank = 0, ScalarType BaseDType = ScalarType.Float32)
+{
+    public static readonly IReadOnlyList<MemoryConfig> All =
+    [
+        new("full-fp32", false),
+        new("full-fp32-checkpointing", true),
+        new("lora16-fp32", false, 16),
+        new("lora16-bf16", false, 16, ScalarType.BFloat16),
+        new("lora16-bf16-checkpointing", true, 16, ScalarType.BFloat16),
+    ];
+
+    public static MemoryConfig Find(string name) => All.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"--memory-config: unknown '{name}' (known: {string.Join(", ", All.Select(c => c.Name))})");
+}
+
+public sealed record MemoryResult(string Config, double Seconds, double PeakRssMb, double ModelRssMb, long TrainableParameters);
+
+/// <summary>One RL update (old log-probs without gradients, GRPO policy loss forward and backward in micro-batches,
+/// AdamW step) of a random model in Qwen2.5-0.5B's shape on random sequences, in the current process. Peak RSS is the
+/// process's, so run each configuration in its own process.</summary>
+public static class MemoryBench
+{
+    public static MemoryResult Run(MemoryConfig config, int layers, int sequences, int seqLen, int microBatch)
+    {
+        var shape = Qwen25Shape.HalfBillion with { NumHiddenLayers = layers };
+        using var model = new CausalLM(shape, seed: 1, dtype: config.BaseDType);
+        Prepare(model, config);
+        model.train();
+        var modelRss = PeakRss.CurrentBytes() ?? 0;
+        var rng = new Random(1);
+        var prompts = Enumerable.Range(0, sequences).Select(_ => new[] { rng.Next(shape.VocabSize) }).ToList();
+        var responses = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, seqLen - 1).Select(_ => rng.Next(shape.VocabSize)).ToArray()).ToList();
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var sw = Stopwatch.StartNew();
+        using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(Lr: 1e-5));
+        using var batch = NewBatch(model, prompts, responses, microBatch);
+        PolicyGradient.AccumulateGradients(model, batch, new RlObjective(), 0, sequences, microBatch);
+        Optimization.ClipAndStep(optimizer, parameters, 1.0);
+        var seconds = sw.Elapsed.TotalSeconds;
+        return new MemoryResult(config.Name, seconds, (PeakRss.Bytes() ?? 0) / 1048576.0, modelRss / 1048576.0, parameters.Sum(p => p.numel()));
+    }
+
+    /// <summary>False for the LoRA rows until adapters are merged in (see <see cref="Prepare"/>).</summary>
+    public static bool Supports(MemoryConfig config) => config.LoraRank == 0;
+
+    /// <summary>Sets the model up for the configuration. LORA ROWS: adapters come from the lora branch; once merged,
+    /// attach rank-<see cref="MemoryConfig.LoraRank"/> adapters here (base frozen in <see cref="MemoryConfig.BaseDType"/>,
+    /// adapters float32) and make <see cref="Supports"/> true.</summary>
+    static void Prepare(CausalLM model, MemoryConfig config)
+    {
+        if (config.LoraRank > 0) throw new NotSupportedException($"{config.Name}: LoRA adapters are not available in this build");
+        model.Model.GradientCheckpointing = config.GradientCheckpointing;
+    }
+
+    /// <summary>Advantages of ±1 in groups of one micro-batch; old log-probs from a forward without gradients, as the
+    /// trainer computes them.</summary>
+    static PolicyBatch NewBatch(CausalLM model, List<int[]> prompts, List<int[]> responses, int groupSize)
+    {
+        var sequences = SequenceBatch.Build(prompts, responses, 0, model.Device);
+        Tensor old;
+        using (no_grad())
+        {
+            var parts = new List<Tensor>();
+            for (int s = 0; s < sequences.Count; s += groupSize)
+            {
+                using var scope = NewDisposeScope();
+                parts.Add(TokenLogProbs.Compute(model, sequences.Tokens.narrow(0, s, Math.Min(groupSize, sequences.Count - s))).logProbs.MoveToOuterDisposeScope());
+            }
+            old = cat(parts, 0).DetachFromDisposeScope();
+        }
+        var advantages = Enumerable.Range(0, sequences.Count).Select(i => i % 2 == 0 ? 1f : -1f).ToArray();
+        return new PolicyBatch
+        {
+            Sequences = sequences, OldLogProbs = old, GroupSize = groupSize, Advantages = tensor(advantages).DetachFromDisposeScope(),
+            SequenceEnds = Enumerable.Range(0, sequences.Count).Select(i => prompts[i].Length + responses[i].Length).ToArray(),
+        };
+    }
+}
