@@ -35,7 +35,7 @@ public static class ParallelRuns
                 running[run] = true;
                 Report();
                 var exit = Train(run, inputs(run));
-                if (exit != 0) failures.Add($"{run.Method.Name} seed {run.Seed} exited with code {exit} (see {LogPath(run)})");
+                if (exit != 0) failures.Add($"{run.Method.Name} seed {run.Seed} exited with code {exit}: {LastLine(LogPath(run))} (log: {LogPath(run)})");
                 running.TryRemove(run, out _);
                 Interlocked.Increment(ref done);
                 Report();
@@ -47,13 +47,17 @@ public static class ParallelRuns
         return (trained, plan.Count - trained);
     }
 
+    static string LastLine(string path) => File.ReadLines(path).LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "no output";
+
     static int Train(PlannedRun run, IReadOnlyList<SettingInput> inputs)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         // Under `dotnet rlvr.dll` the process is the dotnet host: the command line starts with the assembly.
         if (Path.GetFileNameWithoutExtension(info.FileName) == "dotnet") info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         info.ArgumentList.Add("train");
-        foreach (var input in inputs)
+        // A setting given twice (a common one a method overrides) is passed once, with the value that wins in-process.
+        var latest = inputs.GroupBy(i => SettingInput.NormalizeKey(i.Key)).Select(g => g.Last());
+        foreach (var input in latest)
             info.ArgumentList.Add(input.Text.Length == 0 ? "--" + SettingInput.NormalizeKey(input.Key) : $"--{SettingInput.NormalizeKey(input.Key)}={input.Text}");
         info.Environment["NO_COLOR"] = "1";
         Directory.CreateDirectory(Path.GetDirectoryName(run.Directory)!);
