@@ -13,6 +13,10 @@ using Spectre.Console;
 
 namespace Rlvr.Cli.Commands;
 
+/// <summary>How a comparison is read: the metric of its targets, areas and curves, and its targets. Not part of the
+/// experiment: a finished comparison can be re-read with others (every run is kept).</summary>
+public sealed record CompareAnalysis(EvalMetric Metric, IReadOnlyList<TargetRule> Targets);
+
 /// <summary>`rlvr compare`: trains every method × seed from one SFT checkpoint (resumably), then writes summary.json,
 /// report.md and plots.</summary>
 public static class CompareCommand
@@ -36,37 +40,61 @@ public static class CompareCommand
         };
         var seeds = new Option<int?>("--seeds") { Description = $"run seeds 1..S (default {SeedList.DefaultCount})" };
         var seedList = new Option<string>("--seed-list") { Description = "explicit seeds, e.g. 1,2,3" };
+        var target = new Option<string>("--target")
+        {
+            Description = "comma-separated targets for the cost-to-target ratios: baseline-peak, baseline-final, gain:F (start + F × " +
+                $"(baseline's mean peak − start)) or a value (default: {TargetRule.DefaultList})",
+        };
+        var targetMetric = new Option<string>("--target-metric")
+        {
+            Description = "held-out metric of the targets, areas and curves: greedy (eval_accuracy) or avg_at_k (eval_avg_at_k; needs --eval-samples >= 2) (default: greedy)",
+        };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "runs trained at once, each an `rlvr train` process; with --threads 0 each gets cores / N threads (default: 1, in this process)",
+            DefaultValueFactory = _ => 1,
+        };
         cmd.Options.Add(methods);
         cmd.Options.Add(seeds);
         cmd.Options.Add(seedList);
+        cmd.Options.Add(target);
+        cmd.Options.Add(targetMetric);
+        cmd.Options.Add(parallel);
         cmd.SetAction(r => Common.Guard(() =>
         {
             var methodList = r.GetValue(methods) ?? throw new ArgumentException("--methods is required");
-            Run(cli.Inputs(r), methodList, SeedList.Parse(r.GetValue(seeds), r.GetValue(seedList)), CommandLine());
+            var analysis = new CompareAnalysis(EvalMetric.Parse(r.GetValue(targetMetric) ?? EvalMetric.Greedy.Name),
+                TargetRule.ParseList(r.GetValue(target) ?? TargetRule.DefaultList));
+            if (r.GetValue(parallel) < 1) throw new ArgumentException($"--parallel must be at least 1, got {r.GetValue(parallel)}");
+            Run(cli.Inputs(r), methodList, SeedList.Parse(r.GetValue(seeds), r.GetValue(seedList)), CommandLine(), analysis, r.GetValue(parallel));
             return 0;
         }));
         return cmd;
     }
 
-    public static ComparisonSummary Run(IReadOnlyList<SettingInput> common, string methodList, IReadOnlyList<int> seeds, string commandLine)
+    public static ComparisonSummary Run(IReadOnlyList<SettingInput> common, string methodList, IReadOnlyList<int> seeds, string commandLine,
+        CompareAnalysis? analysis = null, int parallel = 1)
     {
+        analysis ??= new CompareAnalysis(EvalMetric.Greedy, TargetRule.ParseList(TargetRule.DefaultList));
         foreach (var input in common)
             if (SetPerRun.FirstOrDefault(s => s.Key == SettingInput.NormalizeKey(input.Key)) is { } owned)
                 throw new ArgumentException($"{input.Origin}: compare sets '{owned.Key}' for each run itself (seeds: --seeds or --seed-list; update rules: --methods)");
         var outDir = Last(common, RunSettings.Out.Key) ?? throw new ArgumentException("--out is required");
         var methods = MethodListParser.Parse(methodList, RlSettings.Command.Keys.ToHashSet());
-        foreach (var m in methods) CheckSettings(RunInputs(common, m, seeds[0], outDir), m);
+        foreach (var m in methods) CheckSettings(RunInputs(common, m, seeds[0], outDir), m, analysis.Metric);
 
         ComparisonManifest.CreateOrVerify(outDir, Manifest(common, methods, seeds));
         var plan = ComparisonRunner.Plan(outDir, methods, seeds);
-        var (trained, kept) = CompareProgress.Run(plan, (run, progress) =>
-            TrainCommand.Run(RunInputs(common, run.Method, run.Seed, run.Directory, ComparisonRunner.HasStarted(run)), progress));
+        var (trained, kept) = parallel == 1
+            ? CompareProgress.Run(plan, (run, progress) => TrainCommand.Run(RunInputs(common, run.Method, run.Seed, run.Directory, ComparisonRunner.HasStarted(run)), progress))
+            : CompareProgress.RunParallel(plan, parallel, run => [.. RunInputs(common, run.Method, run.Seed, run.Directory, ComparisonRunner.HasStarted(run)),
+                .. ThreadShare(common, parallel)]);
         if (kept > 0) AnsiConsole.MarkupLine($"[grey]kept {kept} finished run(s), trained {trained}[/]");
 
         var curves = methods.Select(m => new MethodRuns(m.Name, plan.Where(p => p.Method == m)
             .Select(p => RunCurve.FromMetrics(p.Seed, MetricsLog.Read(p.MetricsPath))).ToList())).ToList();
-        var summary = ComparisonSummary.Compute(curves);
-        var plots = ComparisonPlots.Write(outDir, curves);
+        var summary = ComparisonSummary.Compute(curves, analysis.Metric, analysis.Targets);
+        var plots = ComparisonPlots.Write(outDir, curves, analysis.Metric);
 
         var json = ComparisonSummaryJson.ToJson(summary);
         json["command"] = commandLine;
@@ -75,6 +103,15 @@ public static class CompareCommand
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ComparisonReport.Markdown(summary, commandLine, plots));
         Print(summary, outDir);
         return summary;
+    }
+
+    /// <summary>With --threads 0 (torch's default: every core) and N runs at once, each run gets cores / N threads.</summary>
+    static IEnumerable<SettingInput> ThreadShare(IReadOnlyList<SettingInput> common, int parallel)
+    {
+        var given = Last(common, RunSettings.Threads.Key);
+        if (given is not null && given != "0") yield break;
+        var share = Math.Max(1, Environment.ProcessorCount / parallel);
+        yield return new SettingInput(RunSettings.Threads.Key, share.ToString(CultureInfo.InvariantCulture), "--parallel");
     }
 
     static string? Last(IReadOnlyList<SettingInput> inputs, string key) =>
@@ -94,13 +131,16 @@ public static class CompareCommand
     }
 
     /// <summary>Fails before any training when a method's settings would not build.</summary>
-    static void CheckSettings(List<SettingInput> inputs, MethodSpec method)
+    static void CheckSettings(List<SettingInput> inputs, MethodSpec method, EvalMetric metric)
     {
         try
         {
             var spec = RunSpec.Resolve(RlSettings.Command, inputs);
-            RlSettings.Options(spec).Validate();
+            var options = RlSettings.Options(spec);
+            options.Validate();
             spec.Build(UpdateRules.Kind);
+            if (metric == EvalMetric.AvgAtK && options.EvalSamples < 2)
+                throw new ArgumentException("--target-metric avg_at_k needs --eval-samples of at least 2");
         }
         catch (ArgumentException e) when (!e.Message.Contains($"'{method.Name}'"))
         {
@@ -125,12 +165,21 @@ public static class CompareCommand
 
     static void Print(ComparisonSummary summary, string outDir)
     {
-        var table = new Table().Title(Markup.Escape($"target {summary.Target?.ToString("0.000") ?? "–"} = mean peak of {summary.Baseline}; ratio = baseline / method"));
-        foreach (var (h, i) in ComparisonTable.Header.Select((h, i) => (h, i)))
-            table.AddColumn(new TableColumn(Markup.Escape(h)) { Alignment = i == 0 ? Justify.Left : Justify.Right });
-        foreach (var row in ComparisonTable.Rows(summary)) table.AddRow(row.Select(Markup.Escape).ToArray());
-        AnsiConsole.Write(table);
+        Write(Markup.Escape($"{summary.Metric.Field} of each method: mean ± std [95% bootstrap interval] over seeds"),
+            ComparisonTable.AccuracyHeader(summary), ComparisonTable.AccuracyRows(summary));
+        foreach (var target in summary.Targets)
+            Write(Markup.Escape($"target {target.Rule.Name} = {ComparisonTable.F(target.Value, "0.000")}; ratio = baseline / method [95% interval]"),
+                ComparisonTable.CostHeader, ComparisonTable.CostRows(target));
         AnsiConsole.MarkupLine(Markup.Escape($"wrote {Path.Combine(outDir, "summary.json")}, report.md and plots"));
+    }
+
+    static void Write(string title, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Title(title);
+        foreach (var (h, i) in header.Select((h, i) => (h, i)))
+            table.AddColumn(new TableColumn(Markup.Escape(h)) { Alignment = i == 0 ? Justify.Left : Justify.Right });
+        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
     }
 
     /// <summary>This process's arguments, quoted for a POSIX shell, behind the tool name.</summary>

@@ -1,5 +1,6 @@
 using Rlvr.Compare;
 using Rlvr.Evaluation;
+using Rlvr.Spec;
 using Spectre.Console;
 
 namespace Rlvr.Cli.Commands;
@@ -30,6 +31,26 @@ public static class CompareProgress
                 }, (done, total) => overall.Value = done);
                 current.Description = "done";
                 current.Value = current.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>One bar of runs done, described by the runs in progress (each an `rlvr train` process).</summary>
+    public static (int trained, int kept) RunParallel(IReadOnlyList<PlannedRun> plan, int parallel, Func<PlannedRun, IReadOnlyList<SettingInput>> inputs)
+    {
+        (int, int) result = default;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var overall = ctx.AddTask("runs", maxValue: Math.Max(1, plan.Count));
+                result = ParallelRuns.Execute(plan, parallel, inputs, (done, total, running) =>
+                {
+                    overall.Value = done;
+                    overall.Description = running.Count == 0 ? "runs" : Markup.Escape(string.Join(", ", running.Select(r => $"{r.Method.Name} seed {r.Seed}")));
+                });
+                overall.Description = "runs";
             });
         return result;
     }

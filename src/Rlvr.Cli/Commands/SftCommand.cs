@@ -51,10 +51,11 @@ public static class SftCommand
         {
             ["task"] = task.Name, ["init"] = init, ["parameters"] = model.ParameterCount,
             ["trained_parameters"] = TrainedParameters.List(model).Sum(p => p.numel()), ["steps"] = options.Steps,
-            ["final_loss"] = result.FinalLoss, ["eval_accuracy"] = result.EvalAccuracy, ["tokens"] = result.Tokens,
+            ["final_loss"] = result.FinalLoss, ["tokens"] = result.Tokens,
             ["skipped_steps"] = result.SkippedSteps, ["time_s"] = result.Seconds,
             ["sft_flops"] = Flops.Sft(model.ParameterCount, result.Tokens), ["checkpoint"] = run.FinalCheckpoint,
         };
+        EvalSummary.AddTo(summary, MetricsLog.Read(run.MetricsPath));
         foreach (var (k, v) in fit.Metrics()) summary[k] = Setting.ToJsonValue(v);
         run.WriteSummary(summary);
         return summary;

@@ -70,10 +70,10 @@ public static class TrainCommand
         {
             ["task"] = task.Name, ["init"] = init, ["loss"] = options.Objective.Loss, ["adv"] = options.Advantage, ["update"] = rule.Name,
             ["steps"] = options.Steps, ["trained_parameters"] = TrainedParameters.List(policy.Model).Sum(p => p.numel()),
-            ["eval_accuracy"] = result.FinalEvalAccuracy, ["peak_eval_accuracy"] = result.PeakEvalAccuracy,
             ["rollouts"] = result.Rollouts, ["backward_passes"] = result.BackwardPasses, ["rollout_tokens"] = result.RolloutTokens,
             ["rl_flops"] = Flops.Rollout(n, result.RolloutTokens), ["time_s"] = result.Seconds, ["checkpoint"] = run.FinalCheckpoint,
         };
+        EvalSummary.AddTo(summary, MetricsLog.Read(run.MetricsPath));
         foreach (var (k, v) in trainer.PromptMetrics) summary[k] = Setting.ToJsonValue(v);
         run.WriteSummary(summary);
         return summary;

@@ -3,20 +3,35 @@ namespace Rlvr.Compare;
 /// <summary>All seeds' runs of one method, in seed order.</summary>
 public sealed record MethodRuns(string Method, IReadOnlyList<RunCurve> Runs);
 
-/// <summary>What one method spent to first reach the target, on one counter (steps, rollouts, ...): per seed (null
-/// where the seed never reached it), the mean over the seeds that reached it, and the baseline's mean divided by
-/// this method's mean (so a ratio above 1 means this method got there cheaper).</summary>
-public sealed record CostToTarget(string Key, IReadOnlyList<double?> PerSeed, double? Mean, double? Ratio);
+/// <summary>What one method spent to first reach a target, on one counter (steps, rollouts, ...): per seed (null
+/// where the seed never reached it), the mean over the seeds that reached it, the baseline's mean divided by this
+/// method's mean (above 1: this method got there cheaper) and that ratio's bootstrap interval over seeds.</summary>
+public sealed record CostToTarget(string Key, IReadOnlyList<double?> PerSeed, double? Mean, double? Ratio, Interval? RatioInterval);
 
-public sealed record MethodSummary(string Method, IReadOnlyList<int> Seeds, IReadOnlyList<double?> Peaks, double? PeakMean,
-    double? PeakStd, int ReachedTarget, IReadOnlyList<CostToTarget> Costs)
+/// <summary>One held-out metric of one method: per seed its peak, its final value and the normalized area under its
+/// accuracy-vs-rollouts curve (<see cref="CurveArea"/>), and each over seeds.</summary>
+public sealed record MetricResults(string Metric, IReadOnlyList<double?> Peaks, IReadOnlyList<double?> Finals, IReadOnlyList<double?> Areas,
+    SeedStat Peak, SeedStat Final, SeedStat Area);
+
+public sealed record MethodSummary(string Method, IReadOnlyList<int> Seeds, IReadOnlyList<MetricResults> Metrics)
+{
+    public MetricResults? Of(EvalMetric metric) => Metrics.SingleOrDefault(m => m.Metric == metric.Name);
+}
+
+/// <summary>One method's costs to one target, and how many of its seeds reached it.</summary>
+public sealed record MethodCosts(string Method, int ReachedTarget, int Seeds, IReadOnlyList<CostToTarget> Costs)
 {
     public CostToTarget Cost(string key) => Costs.Single(c => c.Key == key);
 }
 
-/// <summary>Peak held-out accuracy per method, and the cost of first reaching the baseline's mean peak (the
-/// baseline is the first method).</summary>
-public sealed record ComparisonSummary(string Baseline, double? Target, IReadOnlyList<MethodSummary> Methods)
+public sealed record TargetReport(TargetRule Rule, double? Value, IReadOnlyList<MethodCosts> Methods);
+
+/// <summary>A comparison's statistics: per method and metric the peak, final and area over seeds; per target the
+/// cost of first reaching it. The baseline is the first method; targets, areas and curves use <see cref="Metric"/>.</summary>
+/// <param name="Start">The baseline's mean step-0 value of the metric (gain:F targets count from it).</param>
+/// <param name="AreaBudget">The rollout budget R of the areas: the fewest rollouts any run ended with.</param>
+public sealed record ComparisonSummary(string Baseline, EvalMetric Metric, double? Start, double? AreaBudget,
+    IReadOnlyList<MethodSummary> Methods, IReadOnlyList<TargetReport> Targets)
 {
     /// <summary>The cost counters, by summary key.</summary>
     public static readonly IReadOnlyList<(string Key, Func<EvalPoint, double> Value)> Counters =
@@ -27,46 +42,61 @@ public sealed record ComparisonSummary(string Baseline, double? Target, IReadOnl
         ("time_to_target_s", p => p.TimeSeconds),
     ];
 
-    // The target is a mean of accuracies; summing can land it a rounding error above the peak it came from.
+    // A target is a mean of accuracies; summing can land it a rounding error above the value it came from.
     const double Tolerance = 1e-9;
 
-    public static ComparisonSummary Compute(IReadOnlyList<MethodRuns> methods)
+    public static ComparisonSummary Compute(IReadOnlyList<MethodRuns> methods, EvalMetric? metric = null, IReadOnlyList<TargetRule>? targets = null)
     {
         if (methods.Count == 0) throw new ArgumentException("a comparison needs at least one method");
-        var target = Mean(methods[0].Runs.Select(r => r.PeakAccuracy));
-        var firstReach = methods.Select(m => m.Runs.Select(r => FirstReach(r, target)).ToList()).ToList();
-        var means = firstReach.Select(reach => Counters.Select(c => Mean(reach.Select(p => p is null ? (double?)null : c.Value(p)))).ToList()).ToList();
+        metric ??= EvalMetric.Greedy;
+        targets ??= TargetRule.ParseList(TargetRule.DefaultList);
+        var ends = methods.SelectMany(m => m.Runs).Where(r => r.Evals.Count > 0).Select(r => r.Evals[^1].Rollouts).ToList();
+        double? budget = ends.Count == 0 ? null : ends.Min();
 
-        var summaries = methods.Select((m, i) =>
+        var summaries = methods.Select(m => new MethodSummary(m.Method, m.Runs.Select(r => r.Seed).ToList(),
+            EvalMetric.All.Where(x => m.Runs.Any(r => r.Values(x).Count > 0)).Select(x => Results(m, x, budget)).ToList())).ToList();
+
+        var baseline = methods[0].Runs;
+        var start = Mean(baseline.Select(r => r.Values(metric).Where(p => p.point.Step == 0).Select(p => (double?)p.value).FirstOrDefault()));
+        var baselineResults = summaries[0].Of(metric);
+        var reports = targets.Select(rule =>
         {
-            var peaks = m.Runs.Select(r => r.PeakAccuracy).ToList();
-            var costs = Counters.Select((c, j) => new CostToTarget(c.Key,
-                firstReach[i].Select(p => p is null ? (double?)null : c.Value(p)).ToList(), means[i][j], Ratio(means[0][j], means[i][j]))).ToList();
-            return new MethodSummary(m.Method, m.Runs.Select(r => r.Seed).ToList(), peaks, Mean(peaks), Std(peaks),
-                firstReach[i].Count(p => p is not null), costs);
+            var value = rule.Resolve(start, baselineResults?.Peak.Mean, baselineResults?.Final.Mean);
+            return new TargetReport(rule, value, Costs(methods, metric, rule, value));
         }).ToList();
-        return new ComparisonSummary(methods[0].Method, target, summaries);
+        return new ComparisonSummary(methods[0].Method, metric, start, budget, summaries, reports);
     }
 
-    static EvalPoint? FirstReach(RunCurve run, double? target) =>
-        target is null ? null : run.Evals.FirstOrDefault(e => e.Accuracy >= target.Value - Tolerance);
+    static MetricResults Results(MethodRuns m, EvalMetric metric, double? budget)
+    {
+        var curves = m.Runs.Select(r => r.Values(metric)).ToList();
+        var peaks = curves.Select(c => c.Count == 0 ? (double?)null : c.Max(p => p.value)).ToList();
+        var finals = curves.Select(c => c.Count == 0 ? (double?)null : c[^1].value).ToList();
+        var areas = curves.Select(c => budget is null ? null : CurveArea.Normalized(c.Select(p => (p.point.Rollouts, p.value)).ToList(), budget.Value)).ToList();
+        string Stream(string what) => $"{m.Method}/{metric.Name}/{what}";
+        return new MetricResults(metric.Name, peaks, finals, areas, SeedStat.Of(peaks, Stream("peak")), SeedStat.Of(finals, Stream("final")),
+            SeedStat.Of(areas, Stream("area")));
+    }
 
-    static double? Ratio(double? baseline, double? method) =>
-        baseline is null || method is null || method.Value == 0 ? null : baseline.Value / method.Value;
+    static List<MethodCosts> Costs(IReadOnlyList<MethodRuns> methods, EvalMetric metric, TargetRule rule, double? target)
+    {
+        var firstReach = methods.Select(m => m.Runs.Select(r => target is null ? null
+            : r.Values(metric).Where(p => p.value >= target.Value - Tolerance).Select(p => p.point).FirstOrDefault()).ToList()).ToList();
+        List<double?> PerSeed(int method, Func<EvalPoint, double> counter) =>
+            firstReach[method].Select(p => p is null ? (double?)null : counter(p)).ToList();
+        return methods.Select((m, i) => new MethodCosts(m.Method, firstReach[i].Count(p => p is not null), m.Runs.Count,
+            Counters.Select(c =>
+            {
+                var (mine, baseline) = (PerSeed(i, c.Value), PerSeed(0, c.Value));
+                var (mean, baselineMean) = (Mean(mine), Mean(baseline));
+                var ratio = baselineMean is null || mean is null || mean.Value == 0 ? null : baselineMean / mean;
+                return new CostToTarget(c.Key, mine, mean, ratio, Bootstrap.RatioOfMeansInterval(baseline, mine, $"{rule.Name}/{m.Method}/{c.Key}"));
+            }).ToList())).ToList();
+    }
 
     static double? Mean(IEnumerable<double?> values)
     {
         var present = values.OfType<double>().ToList();
         return present.Count == 0 ? null : present.Average();
-    }
-
-    /// <summary>Sample standard deviation (n - 1) over the seeds that have a value; 0 for a single seed.</summary>
-    static double? Std(IEnumerable<double?> values)
-    {
-        var present = values.OfType<double>().ToList();
-        if (present.Count == 0) return null;
-        if (present.Count == 1) return 0;
-        var mean = present.Average();
-        return Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Count - 1));
     }
 }

@@ -2,24 +2,48 @@ using System.Globalization;
 
 namespace Rlvr.Compare;
 
-/// <summary>The comparison as text cells, shared by report.md and the console table.</summary>
+/// <summary>The comparison as text cells, shared by report.md and the console tables: one table of accuracies, and
+/// one of costs per target.</summary>
 public static class ComparisonTable
 {
-    public static readonly IReadOnlyList<string> Header =
-        ["method", "peak acc ± std", "reached", "steps", "rollouts", "bwd passes", "time s"];
+    /// <summary>Peak and final of every metric the runs logged, then the area under the comparison metric's curve.</summary>
+    public static IReadOnlyList<string> AccuracyHeader(ComparisonSummary summary) =>
+    [
+        "method",
+        .. Metrics(summary).SelectMany(m => new[] { $"peak {Short(m)}", $"final {Short(m)}" }),
+        $"area {Short(summary.Metric)}",
+    ];
 
-    public static IEnumerable<IReadOnlyList<string>> Rows(ComparisonSummary summary) =>
+    public static IEnumerable<IReadOnlyList<string>> AccuracyRows(ComparisonSummary summary) =>
         summary.Methods.Select(m => (IReadOnlyList<string>)
         [
             m.Method,
-            m.PeakMean is null ? "–" : $"{F(m.PeakMean, "0.000")} ± {F(m.PeakStd, "0.000")}",
-            $"{m.ReachedTarget}/{m.Seeds.Count}",
-            .. m.Costs.Select(Cost),
+            .. Metrics(summary).SelectMany(x => m.Of(x) is { } r ? new[] { Stat(r.Peak), Stat(r.Final) } : ["–", "–"]),
+            m.Of(summary.Metric) is { } own ? Stat(own.Area) : "–",
         ]);
 
-    /// <summary>Mean cost to target and the ratio baseline / method (×), e.g. "12 (1.50×)".</summary>
-    static string Cost(CostToTarget c) =>
-        c.Mean is null ? "–" : c.Ratio is null ? F(c.Mean, "0.#") : $"{F(c.Mean, "0.#")} ({F(c.Ratio, "0.00")}×)";
+    public static readonly IReadOnlyList<string> CostHeader = ["method", "reached", "steps", "rollouts", "bwd passes", "time s"];
 
-    static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
+    public static IEnumerable<IReadOnlyList<string>> CostRows(TargetReport target) =>
+        target.Methods.Select(m => (IReadOnlyList<string>)[m.Method, $"{m.ReachedTarget}/{m.Seeds}", .. m.Costs.Select(Cost)]);
+
+    /// <summary>"0.812 ± 0.030 [0.781, 0.840]": mean ± std [95% bootstrap interval].</summary>
+    public static string Stat(SeedStat s) =>
+        s.Mean is null ? "–" : $"{F(s.Mean, "0.000")} ± {F(s.Std, "0.000")} [{F(s.Interval?.Low, "0.000")}, {F(s.Interval?.High, "0.000")}]";
+
+    /// <summary>Mean cost to target and the ratio baseline / method with its interval, e.g. "12 (1.50× [0.90, 2.40])".</summary>
+    static string Cost(CostToTarget c)
+    {
+        if (c.Mean is null) return "–";
+        if (c.Ratio is null) return F(c.Mean, "0.#");
+        var interval = c.RatioInterval is { } i ? $" [{F(i.Low, "0.00")}, {F(i.High, "0.00")}]" : "";
+        return $"{F(c.Mean, "0.#")} ({F(c.Ratio, "0.00")}×{interval})";
+    }
+
+    static IEnumerable<EvalMetric> Metrics(ComparisonSummary summary) =>
+        EvalMetric.All.Where(x => summary.Methods.Any(m => m.Of(x) is not null));
+
+    static string Short(EvalMetric metric) => metric == EvalMetric.Greedy ? "greedy" : "avg@k";
+
+    public static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
 }

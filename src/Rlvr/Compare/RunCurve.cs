@@ -3,8 +3,9 @@ using Rlvr.Training;
 
 namespace Rlvr.Compare;
 
-/// <summary>A held-out evaluation with the cumulative cost spent to get there.</summary>
-public sealed record EvalPoint(int Step, double Rollouts, double BackwardPasses, double TimeSeconds, double Accuracy);
+/// <summary>A held-out evaluation with the cumulative cost spent to get there: greedy accuracy, and avg@k when the
+/// run sampled k > 1 responses per problem.</summary>
+public sealed record EvalPoint(int Step, double Rollouts, double BackwardPasses, double TimeSeconds, double Accuracy, double? AvgAtK = null);
 
 /// <summary>Training diagnostics of one RL step.</summary>
 public sealed record StepPoint(int Step, double? Entropy, double? ResponseLengthMean);
@@ -13,6 +14,10 @@ public sealed record StepPoint(int Step, double? Entropy, double? ResponseLength
 public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnlyList<StepPoint> Steps)
 {
     public double? PeakAccuracy => Evals.Count == 0 ? null : Evals.Max(e => e.Accuracy);
+
+    /// <summary>The evaluations that have a value of <paramref name="metric"/>, with that value.</summary>
+    public IReadOnlyList<(EvalPoint point, double value)> Values(EvalMetric metric) =>
+        Evals.Select(e => (e, metric.Of(e))).Where(p => p.Item2 is not null).Select(p => (p.e, p.Item2!.Value)).ToList();
 
     public static RunCurve FromMetrics(int seed, IEnumerable<JsonObject> rows)
     {
@@ -30,7 +35,7 @@ public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnl
             rollouts = Number(row, "rollouts") ?? rollouts;
             backward = Number(row, "backward_passes") ?? backward;
             time = Number(row, "time_s") - start ?? time;
-            if (Number(row, "eval_accuracy") is { } accuracy) evals.Add(new EvalPoint(step, rollouts, backward, time, accuracy));
+            if (Number(row, "eval_accuracy") is { } accuracy) evals.Add(new EvalPoint(step, rollouts, backward, time, accuracy, Number(row, "eval_avg_at_k")));
             if (step > 0) steps.Add(new StepPoint(step, Number(row, "entropy"), Number(row, "response_length_mean")));
         }
         return new RunCurve(seed, evals, steps);

@@ -22,6 +22,8 @@ public static class RunSettings
 
     public static long MaxShardBytes(SpecValues values) => (long)(values.Get(MaxShardSize) * 1e9);
     public static readonly Setting<int> EvalLimit = Settings.Int("eval-limit", "held-out problems per evaluation", 200, min: 1);
+    public static readonly Setting<int> EvalSamples = Settings.Int("eval-samples",
+        "k: responses per held-out problem sampled at the rollout temperature, for eval_avg_at_k and eval_pass_at_k beside greedy eval_accuracy (1: greedy only)", 4, min: 1);
     public static readonly Setting<string> PromptFormat = Settings.Choice("prompt-format",
         "plain: the prompt text (with BOS where the tokenizer adds one); chat: rendered by the tokenizer's chat template as a user turn",
         null, Tokenization.PromptFormat.Names).DecidedBy("chat when the tokenizer has a chat template, else plain");

@@ -8,8 +8,8 @@ namespace Rlvr.Training;
 public static class MetricsPlots
 {
     static readonly string[] RlDefaults =
-        ["loss", "reward_mean", "accuracy", "eval_accuracy", "entropy", "grad_norm", "response_length_mean", "kl_ref"];
-    static readonly string[] SftDefaults = ["loss", "lr", "eval_accuracy"];
+        ["loss", "reward_mean", "accuracy", "eval_accuracy", "eval_avg_at_k", "entropy", "grad_norm", "response_length_mean", "kl_ref"];
+    static readonly string[] SftDefaults = ["loss", "lr", "eval_accuracy", "eval_avg_at_k"];
 
     /// <summary>The metrics with at least one finite number, in the order they first appear.</summary>
     public static IReadOnlyList<string> Available(IReadOnlyList<JsonObject> rows) =>

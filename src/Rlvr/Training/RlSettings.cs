@@ -38,7 +38,6 @@ public static class RlSettings
     public static readonly Setting<bool> UseSamplerLogProbs = Settings.Flag("use-sampler-logprobs",
         "use the sampler's log-probs as old log-probs instead of a training forward");
     public static readonly Setting<int> EvalEvery = Settings.Int("eval-every", "evaluate on the held-out split every N steps (0: never)", 10, min: 0);
-    public static readonly Setting<int> EvalSamples = Settings.Int("eval-samples", "k for avg@k / pass@k at the rollout temperature (1: off)", 4, min: 1);
 
     public static readonly CommandSpec Command = new("train",
     [
@@ -46,7 +45,7 @@ public static class RlSettings
         Steps, PromptsPerStep, GroupSize, MiniBatchPrompts, MicroBatchPrompts, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip,
         Temperature, TopP, MaxNewTokens, RunSettings.TruncatePrompts, LossAgg, KlCoef, KlEstimator, EntropyCoef,
         FormatReward, OverlongBuffer, OverlongPenalty, DynamicSampling, UseSamplerLogProbs,
-        EvalEvery, RunSettings.EvalLimit, EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
+        EvalEvery, RunSettings.EvalLimit, RunSettings.EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
         RunSettings.Seed, RunSettings.Device, RunSettings.Threads, .. MemorySettings.All,
     ],
     [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind]);
@@ -66,7 +65,7 @@ public static class RlSettings
                 v.Get(KlCoef), v.Get(KlEstimator), v.Get(EntropyCoef)),
             Rewards = new RewardOptions(v.Get(FormatReward), v.Get(OverlongBuffer), v.Get(OverlongPenalty)),
             DynamicSampling = v.Get(DynamicSampling), UseSamplerLogProbs = v.Get(UseSamplerLogProbs),
-            EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), EvalSamples = v.Get(EvalSamples),
+            EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), EvalSamples = v.Get(RunSettings.EvalSamples),
             SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }

@@ -226,16 +226,9 @@ public sealed class RlTrainer
 
     Dictionary<string, object?> Evaluate(IReadOnlyList<Problem> problems, int maxNew, int step)
     {
-        var greedy = TaskEvaluator.Evaluate(model, format, fit.Task, problems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
-        var row = new Dictionary<string, object?> { ["step"] = step, ["eval_accuracy"] = greedy.Accuracy };
-        if (o.EvalSamples > 1)
-        {
-            var sampled = TaskEvaluator.Evaluate(model, format, fit.Task, problems, o.EvalSamples,
-                new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed + 7);
-            row["eval_avg_at_k"] = sampled.Accuracy;
-            row["eval_pass_at_k"] = sampled.PassAtK;
-            row["eval_k"] = o.EvalSamples;
-        }
+        var evaluation = new HeldOutEvaluation(o.EvalSamples, new SamplingOptions(o.Temperature, o.TopP, 0, maxNew), (ulong)o.Seed);
+        var row = new Dictionary<string, object?> { ["step"] = step };
+        foreach (var (k, v) in evaluation.Run(model, format, fit.Task, problems)) row[k] = v;
         return row;
     }
 

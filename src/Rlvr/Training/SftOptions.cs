@@ -12,6 +12,10 @@ public sealed record SftOptions
     public double GradClip { get; init; } = 1.0;
     public int EvalEvery { get; init; } = 250;
     public int EvalLimit { get; init; } = 200;
+
+    /// <summary>k > 1 adds avg@k and pass@k at <see cref="EvalTemperature"/> to each evaluation.</summary>
+    public int EvalSamples { get; init; } = 4;
+    public double EvalTemperature { get; init; } = 1.0;
     public int SaveEvery { get; init; }
     public int Seed { get; init; } = 1;
     public string LossNormalization { get; init; } = SftLossNormalization.TokenMean;

@@ -20,13 +20,15 @@ public static class SftSettings
     public static readonly Setting<string> LossNormalization = Settings.Choice("sft-loss-normalization",
         "token-mean: NLL summed over the step's response tokens / their count (correct for any micro-batch size); " +
         "micro-batch-mean: the mean of micro-batch means, reproducing a known gradient-accumulation bug", SftLossNormalization.TokenMean, SftLossNormalization.Names);
-    public static readonly Setting<int> EvalEvery = Settings.Int("eval-every", "greedy held-out evaluation every N steps (0: never)", 250, min: 0);
+    public static readonly Setting<int> EvalEvery = Settings.Int("eval-every", "held-out evaluation every N steps (0: never)", 250, min: 0);
+    public static readonly Setting<double> EvalTemperature = Settings.Number("eval-temperature",
+        "temperature of the --eval-samples responses: the one RL will sample at (train's --temperature, 1 by default)", 1.0, min: 0, minExclusive: true);
 
     public static readonly CommandSpec Command = new("sft",
     [
         Init, .. Lora.LoraSettings.All, RunSettings.Task, RunSettings.PromptFormat, RunSettings.SystemPrompt, RunSettings.Out, RunSettings.Resume, RunSettings.Overwrite,
         Steps, PromptsPerStep, MicroBatchPrompts, LossNormalization, Lr, WarmupSteps, MinLrRatio, WeightDecay, GradClip, RunSettings.TruncatePrompts,
-        EvalEvery, RunSettings.EvalLimit, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
+        EvalEvery, RunSettings.EvalLimit, RunSettings.EvalSamples, EvalTemperature, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize, RunSettings.Seed, RunSettings.Device, RunSettings.Threads,
         .. MemorySettings.All,
     ]);
 
@@ -38,7 +40,8 @@ public static class SftSettings
         {
             Steps = v.Get(Steps), BatchSize = batch, MicroBatchSize = Math.Min(v.Nullable(MicroBatchPrompts) ?? batch, batch), Lr = v.Get(Lr),
             WarmupSteps = v.Get(WarmupSteps), MinLrRatio = v.Get(MinLrRatio), WeightDecay = v.Get(WeightDecay), GradClip = v.Get(GradClip),
-            LossNormalization = v.Get(LossNormalization), TruncatePrompts = v.Get(RunSettings.TruncatePrompts), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
+            LossNormalization = v.Get(LossNormalization), TruncatePrompts = v.Get(RunSettings.TruncatePrompts), EvalEvery = v.Get(EvalEvery), EvalLimit = v.Get(RunSettings.EvalLimit),
+            EvalSamples = v.Get(RunSettings.EvalSamples), EvalTemperature = v.Get(EvalTemperature), SaveEvery = v.Get(RunSettings.SaveEvery), KeepLast = v.Get(RunSettings.KeepLast), MaxShardBytes = RunSettings.MaxShardBytes(v), Seed = v.Get(RunSettings.Seed),
         };
     }
 }

@@ -73,9 +73,9 @@ public static class SftTrainer
             foreach (var (k, v) in fit.Metrics()) row[k] = v;
             if (o.EvalEvery > 0 && (step % o.EvalEvery == 0 || step == o.Steps) && evalProblems.Count > 0)
             {
-                var eval = TaskEvaluator.Evaluate(model, format, fit.Task, evalProblems, 1, SamplingOptions.Greedy(maxNew), (ulong)o.Seed);
-                totals.LastEval = eval.Accuracy;
-                row["eval_accuracy"] = eval.Accuracy;
+                var evaluation = new HeldOutEvaluation(o.EvalSamples, new SamplingOptions(o.EvalTemperature, 1, 0, maxNew), (ulong)o.Seed);
+                foreach (var (k, v) in evaluation.Run(model, format, fit.Task, evalProblems)) row[k] = v;
+                totals.LastEval = (double)row["eval_accuracy"]!;
             }
             row["time_s"] = secondsBefore + clock.Elapsed.TotalSeconds;
             metrics.Write(row);

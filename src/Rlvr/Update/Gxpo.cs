@@ -8,7 +8,8 @@ namespace Rlvr.Update;
 /// <param name="RestoreOptimizerState">Restore the optimizer state saved before the first probe, so only the
 /// corrective step remains in it.</param>
 public sealed record GxpoOptions(int K = 5, double Alpha = 0.5, double Delta = 1e-8, double DeltaActive = 1e-8,
-    double Tau = 0.5, double Omega = 0.1, string Gate = "ema", int Window = 30, bool RestoreOptimizerState = false);
+    double Tau = 0.5, double Omega = 0.1, string Gate = "ema", int Window = 30, bool RestoreOptimizerState = false,
+    string GateStart = EmaGateStart.Paper);
 
 /// <summary>Gradient extrapolation (seed 002, Algorithm 1), per mini-batch: two probe steps theta0 -> theta1 -> theta2
 /// recording the raw gradients g0, g1; a per-coordinate geometric scale q from their ratio; the virtual K-step point
@@ -24,7 +25,7 @@ public sealed class Gxpo : IUpdateRule, IStateful
     {
         if (options.K < 2) throw new ArgumentException("GXPO needs k >= 2");
         o = options;
-        gate = options.Gate == "window" ? new PrecedingWindowGate(options.Window, options.Tau) : new EmaGate(options.Omega, options.Tau);
+        gate = options.Gate == "window" ? new PrecedingWindowGate(options.Window, options.Tau) : new EmaGate(options.Omega, options.Tau, options.GateStart);
     }
 
     static readonly GxpoOptions Defaults = new();
@@ -35,14 +36,17 @@ public sealed class Gxpo : IUpdateRule, IStateful
     public static readonly Setting<double> Tau = Settings.Number("tau", "gate z-score threshold", Defaults.Tau, min: 0);
     public static readonly Setting<double> Omega = Settings.Number("omega", "EMA rate of the ema gate", Defaults.Omega, min: 0, max: 1, minExclusive: true);
     public static readonly Setting<string> Gate = Settings.Choice("gate", "ema (paper era) | window (later code)", Defaults.Gate, ["ema", "window"]);
+    public static readonly Setting<string> GateInit = Settings.Choice("gate-init",
+        "where the ema gate starts: paper (mu = sigma = 1) | first-observations (mean and std of the first 1/omega corrective-gradient norms: scale-free)",
+        Defaults.GateStart, EmaGateStart.Names);
     public static readonly Setting<int> Window = Settings.Int("window", "corrective-gradient norms in the window gate", Defaults.Window, min: 2);
     public static readonly Setting<string> OptimizerState = Settings.Choice("optimizer-state",
         "carry: AdamW moments carry through the probes; restore: only the corrective step remains", "carry", ["carry", "restore"]);
 
     public static readonly Component<IUpdateRule> Component = new("gxpo", "gradient extrapolation: two probe passes, extrapolate, one corrective pass",
-        [K, Alpha, Delta, DeltaActive, Tau, Omega, Gate, Window, OptimizerState],
+        [K, Alpha, Delta, DeltaActive, Tau, Omega, Gate, GateInit, Window, OptimizerState],
         v => new Gxpo(new GxpoOptions(v.Get(K), v.Get(Alpha), v.Get(Delta), v.Nullable(DeltaActive) ?? v.Get(Delta), v.Get(Tau), v.Get(Omega),
-            v.Get(Gate), v.Get(Window), v.Get(OptimizerState) == "restore")));
+            v.Get(Gate), v.Get(Window), v.Get(OptimizerState) == "restore", v.Get(GateInit))));
 
     public void SaveState(StateBag state)
     {

@@ -82,12 +82,14 @@ public class RunStateTests
         }
     }
 
-    public static TheoryData<string> Gates => ["sfpo-window", "preceding-window", "ema"];
+    public static TheoryData<string> Gates => ["sfpo-window", "preceding-window", "ema", "ema-first-observations", "ema-first-observations-mid-start"];
 
     static IExitGate Gate(string name) => name switch
     {
         "sfpo-window" => new EntropyWindowGate(3, 1.0, twoSided: true),
         "preceding-window" => new PrecedingWindowGate(3, 1.0),
+        "ema-first-observations" => new EmaGate(0.3, 1.5, EmaGateStart.FirstObservations), // 3 observations start it
+        "ema-first-observations-mid-start" => new EmaGate(0.2, 1.5, EmaGateStart.FirstObservations), // saved after 4 of 5
         _ => new EmaGate(0.3, 1.5),
     };
 

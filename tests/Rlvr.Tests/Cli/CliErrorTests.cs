@@ -26,6 +26,12 @@ public class CliErrorTests
             "--alpha: does not apply here: it is read only by --update sfpo|gxpo, not 'single'");
         AssertOneLineError(CliProcess.Run(["compare", "--init", "tiny", "--task", "addition", "--methods", "single,single(alpha=0.5)", "--out", outDir]),
             "method 'single(alpha=0.5)': 'alpha' does not apply here: it is read only by --update sfpo|gxpo, not 'single'");
+        string[] compare = ["compare", "--init", "tiny", "--task", "addition", "--methods", "single", "--out", outDir];
+        AssertOneLineError(CliProcess.Run([.. compare, "--target", "gain:1,peak"]), "--target: 'peak' is not baseline-peak, baseline-final, gain:F or a number");
+        AssertOneLineError(CliProcess.Run([.. compare, "--target-metric", "pass"]), "--target-metric: 'pass' is not one of greedy, avg_at_k");
+        AssertOneLineError(CliProcess.Run([.. compare, "--target-metric", "avg_at_k", "--eval-samples", "1"]),
+            "method 'single': --target-metric avg_at_k needs --eval-samples of at least 2");
+        AssertOneLineError(CliProcess.Run([.. compare, "--parallel", "0"]), "--parallel must be at least 1, got 0");
         Assert.False(Directory.Exists(outDir));
 
         var config = Path.Combine(dir.Path, "c.yaml");

@@ -126,12 +126,15 @@ public class KillAndResumeTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "final", "model.safetensors")), File.ReadAllBytes(Path.Combine(cut, "final", "model.safetensors")));
     }
 
-    [Fact]
-    public void CompareContinuesAKilledRunFromItsCheckpointInsteadOfRestartingIt()
+    /// <summary>With --parallel 2 the run is an `rlvr train` process of its own, killed with the compare process.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void CompareContinuesAKilledRunFromItsCheckpointInsteadOfRestartingIt(int parallel)
     {
         using var dir = new TempDir();
         var init = Init(dir);
-        string[] Compare(string outDir) => ["compare", "--methods", "single", "--seed-list", "1", .. Args(init, outDir, [])[1..]];
+        string[] Compare(string outDir) => ["compare", "--methods", "single", "--seed-list", "1", "--parallel", $"{parallel}", .. Args(init, outDir, [])[1..]];
         static string RunDir(string outDir) => Path.Combine(outDir, "runs", "single", "seed-1");
 
         var whole = Path.Combine(dir.Path, "whole");

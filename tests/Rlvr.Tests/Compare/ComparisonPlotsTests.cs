@@ -16,7 +16,7 @@ public class ComparisonPlotsTests
             RunCurve.FromMetrics(1, ComparisonSummaryTests.Rows([0.1, null, 0.3, null, 0.5], rollouts)),
             RunCurve.FromMetrics(2, ComparisonSummaryTests.Rows([0.1, null, 0.2, null, 0.4], rollouts)),
         ]);
-        var files = ComparisonPlots.Write(dir.Path, [Method("single", 8), Method("sfpo", 4), new MethodRuns("empty", [])], 400, 300);
+        var files = ComparisonPlots.Write(dir.Path, [Method("single", 8), Method("sfpo", 4), new MethodRuns("empty", [])], EvalMetric.Greedy, 400, 300);
 
         Assert.Equal(["accuracy_vs_step.png", "accuracy_vs_rollouts.png", "accuracy_vs_backward_passes.png", "accuracy_vs_time.png",
             "entropy_vs_step.png", "response_length_vs_step.png"], files);

@@ -23,6 +23,10 @@ public class ComparisonSummaryTests
         return rows;
     }
 
+    static readonly IReadOnlyList<TargetRule> AtPeak = [TargetRule.Parse("baseline-peak")];
+
+    static SeedStat Peak(MethodSummary m) => m.Of(EvalMetric.Greedy)!.Peak;
+
     static MethodRuns Method(string name, params List<JsonObject>[] seeds) =>
         new(name, seeds.Select((rows, i) => RunCurve.FromMetrics(i + 1, rows)).ToList());
 
@@ -49,22 +53,23 @@ public class ComparisonSummaryTests
         // Never reaches the target.
         var slow = Method("gxpo", Rows([0.1, null, 0.2]), Rows([0.1, null, 0.3]));
 
-        var s = ComparisonSummary.Compute([baseline, fast, slow]);
+        var s = ComparisonSummary.Compute([baseline, fast, slow], EvalMetric.Greedy, AtPeak);
 
         Assert.Equal("single", s.Baseline);
-        Assert.Equal(0.5, s.Target!.Value, 12);
+        var target = Assert.Single(s.Targets);
+        Assert.Equal(0.5, target.Value!.Value, 12);
 
-        var b = s.Methods[0];
-        Assert.Equal(0.5, b.PeakMean!.Value, 12);
-        Assert.Equal(Math.Sqrt(0.02), b.PeakStd!.Value, 12); // sample std of {0.4, 0.6}
+        Assert.Equal(0.5, Peak(s.Methods[0]).Mean!.Value, 12);
+        Assert.Equal(Math.Sqrt(0.02), Peak(s.Methods[0]).Std!.Value, 12); // sample std of {0.4, 0.6}
+        var b = target.Methods[0];
         Assert.Equal(1, b.ReachedTarget); // seed 1 peaks at 0.4 < 0.5
         Assert.Equal([null, 2.0], b.Cost("steps_to_target").PerSeed);
         Assert.Equal(2, b.Cost("steps_to_target").Mean);
         Assert.Equal(1, b.Cost("steps_to_target").Ratio);
 
-        var f = s.Methods[1];
+        var f = target.Methods[1];
         Assert.Equal(2, f.ReachedTarget);
-        Assert.Equal(0.8, f.PeakMean!.Value, 12);
+        Assert.Equal(0.8, Peak(s.Methods[1]).Mean!.Value, 12);
         Assert.Equal([2.0, 4.0], f.Cost("steps_to_target").PerSeed);
         Assert.Equal(3, f.Cost("steps_to_target").Mean);
         Assert.Equal(2.0 / 3, f.Cost("steps_to_target").Ratio!.Value, 12);
@@ -73,11 +78,15 @@ public class ComparisonSummaryTests
         Assert.Equal(12, f.Cost("backward_passes_to_target").Mean); // 4 per step
         Assert.Equal(2.0 / 12, f.Cost("backward_passes_to_target").Ratio!.Value, 12);
         Assert.Equal(5.5, f.Cost("time_to_target_s").Mean); // 4 - 0.5 and 8 - 0.5
+        // Resampling the baseline's one reaching seed (16 rollouts) against {16, 32}: the ratio of means runs from
+        // 16/32 (both draws the slow seed) to 16/16.
+        Assert.Equal(new Interval(0.5, 1.0), f.Cost("rollouts_to_target").RatioInterval);
 
-        var g = s.Methods[2];
+        var g = target.Methods[2];
         Assert.Equal(0, g.ReachedTarget);
         Assert.All(g.Costs, c => Assert.Null(c.Mean));
         Assert.All(g.Costs, c => Assert.Null(c.Ratio));
+        Assert.All(g.Costs, c => Assert.Null(c.RatioInterval));
         Assert.Equal([null, null], g.Cost("rollouts_to_target").PerSeed);
     }
 
@@ -86,10 +95,10 @@ public class ComparisonSummaryTests
     {
         var baseline = Method("single", Rows([0.5, null, 0.5]));
         var other = Method("sfpo", Rows([0.6, null, 0.2]));
-        var s = ComparisonSummary.Compute([baseline, other]);
+        var s = ComparisonSummary.Compute([baseline, other], EvalMetric.Greedy, AtPeak);
 
-        Assert.Equal(0.5, s.Target);
-        foreach (var m in s.Methods)
+        Assert.Equal(0.5, s.Targets[0].Value);
+        foreach (var m in s.Targets[0].Methods)
         {
             Assert.Equal(1, m.ReachedTarget);
             Assert.Equal(0, m.Cost("steps_to_target").Mean);
@@ -97,6 +106,7 @@ public class ComparisonSummaryTests
             Assert.Equal(0, m.Cost("backward_passes_to_target").Mean);
             Assert.Equal(0, m.Cost("time_to_target_s").Mean);
             Assert.All(m.Costs, c => Assert.Null(c.Ratio));
+            Assert.All(m.Costs, c => Assert.Null(c.RatioInterval));
         }
     }
 
@@ -105,28 +115,36 @@ public class ComparisonSummaryTests
     {
         var noEval = new List<JsonObject> { new() { ["step"] = 1, ["rollouts"] = 8, ["backward_passes"] = 1, ["time_s"] = 1 } };
         var s = ComparisonSummary.Compute([Method("single", noEval), Method("sfpo", Rows([0.2, 0.9]))]);
-        Assert.Null(s.Target);
-        Assert.Null(s.Methods[0].PeakMean);
-        Assert.Null(s.Methods[0].PeakStd);
-        Assert.Equal(0.9, s.Methods[1].PeakMean);
-        Assert.Equal(0, s.Methods[1].PeakStd);
-        Assert.All(s.Methods, m => Assert.Equal(0, m.ReachedTarget));
+        Assert.All(s.Targets, t => Assert.Null(t.Value));
+        Assert.Null(s.Methods[0].Of(EvalMetric.Greedy));
+        Assert.Equal(0.9, Peak(s.Methods[1]).Mean);
+        Assert.Equal(0, Peak(s.Methods[1]).Std);
+        Assert.Equal(new Interval(0.9, 0.9), Peak(s.Methods[1]).Interval);
+        Assert.All(s.Targets, t => Assert.All(t.Methods, m => Assert.Equal(0, m.ReachedTarget)));
     }
 
     [Fact]
-    public void JsonHasPerMethodMeansRatiosAndPerSeedValues()
+    public void JsonHasPerMethodStatisticsAndPerTargetRatios()
     {
-        var s = ComparisonSummary.Compute([Method("single", Rows([0.1, 0.5])), Method("sfpo(k=2)", Rows([0.1, 0.5], rolloutsPerStep: 4))]);
+        var s = ComparisonSummary.Compute([Method("single", Rows([0.1, 0.5])), Method("sfpo(k=2)", Rows([0.1, 0.5], rolloutsPerStep: 4))],
+            EvalMetric.Greedy, AtPeak);
         var json = ComparisonSummaryJson.ToJson(s);
-        Assert.Equal(0.5, json["target_eval_accuracy"]!.GetValue<double>());
-        var sfpo = json["methods"]!["sfpo(k=2)"]!;
+        var target = json["targets"]![0]!;
+        Assert.Equal("baseline-peak", target["target"]!.GetValue<string>());
+        Assert.Equal(0.5, target["target_eval_accuracy"]!.GetValue<double>());
+        var sfpo = target["methods"]!["sfpo(k=2)"]!;
         Assert.Equal(4.0, sfpo["rollouts_to_target"]!.GetValue<double>());
         Assert.Equal(2.0, sfpo["rollouts_to_target_ratio"]!.GetValue<double>());
+        Assert.Equal(2.0, sfpo["rollouts_to_target_ratio_ci95"]![0]!.GetValue<double>());
         Assert.Equal(1, sfpo["reached_target"]!.GetValue<int>());
-        Assert.Equal(1, sfpo["per_seed"]![0]!["seed"]!.GetValue<int>());
-        Assert.Equal(1.0, sfpo["per_seed"]![0]!["steps_to_target"]!.GetValue<double>());
+        Assert.Equal(1.0, sfpo["steps_to_target_per_seed"]![0]!.GetValue<double>());
+        var method = json["methods"]!["sfpo(k=2)"]!;
+        Assert.Equal(0.5, method["peak_eval_accuracy_mean"]!.GetValue<double>());
+        Assert.Equal(0.5, method["final_eval_accuracy_ci95"]![1]!.GetValue<double>());
+        Assert.Equal(1, method["per_seed"]![0]!["seed"]!.GetValue<int>());
 
-        var row = ComparisonTable.Rows(s).Last();
-        Assert.Equal(["sfpo(k=2)", "0.500 ± 0.000", "1/1", "1 (1.00×)", "4 (2.00×)", "1 (1.00×)", "1.5 (1.00×)"], row);
+        Assert.Equal(["sfpo(k=2)", "1/1", "1 (1.00× [1.00, 1.00])", "4 (2.00× [2.00, 2.00])", "1 (1.00× [1.00, 1.00])", "1.5 (1.00× [1.00, 1.00])"],
+            ComparisonTable.CostRows(s.Targets[0]).Last());
+        Assert.Equal("0.500 ± 0.000 [0.500, 0.500]", ComparisonTable.AccuracyRows(s).Last()[1]);
     }
 }

@@ -75,4 +75,33 @@ public class ExitGateTests
         Assert.Equal(1, FirstTrip(new EmaGate(0.1, 0.5), [0.3])); // |Z| two-sided: a low first value trips at once
         Assert.Null(FirstTrip(new EmaGate(0.1, 0.5), [1.0, 1.1, 1.05, 1.1]));
     }
+
+    [Fact]
+    public void EmaGateFirstObservationsStartsFromTheirMeanAndStd()
+    {
+        // omega 0.25: four observations start it, none of them scored.
+        double[] start = [0.02, 0.03, 0.025, 0.025];
+        var gate = new EmaGate(0.25, 0.5, EmaGateStart.FirstObservations);
+        foreach (var v in start) Assert.Equal((null, false), gate.Observe(v));
+        var mean = start.Average();
+        var std = Math.Sqrt(start.Average(v => (v - mean) * (v - mean)));
+        var (z, _) = gate.Observe(0.03);
+        Assert.Equal((0.03 - mean) / (std + 1e-8), z!.Value, 4);
+        // The paper's start trips on the first of these small norms; the scale-free start does not.
+        Assert.Equal(1, FirstTrip(new EmaGate(0.25, 0.5), start));
+        Assert.Null(FirstTrip(new EmaGate(0.25, 0.5, EmaGateStart.FirstObservations), [.. start, 0.025, 0.026]));
+    }
+
+    [Fact]
+    public void EmaGateFirstObservationsIsScaleFree()
+    {
+        double[] series = [1.0, 1.2, 0.9, 1.1, 1.0, 1.05, 0.95, 1.1, 2.0, 1.0];
+        var trips = new[] { 1e-3, 1.0, 1e3 }.Select(scale =>
+            FirstTrip(new EmaGate(0.2, 1.5, EmaGateStart.FirstObservations), series.Select(v => v * scale))).ToList();
+        Assert.NotNull(trips[0]);
+        Assert.All(trips, t => Assert.Equal(trips[0], t));
+        // The paper's start is not: the same series a thousand times smaller trips at once.
+        Assert.Equal(1, FirstTrip(new EmaGate(0.2, 0.5), series.Select(v => v * 1e-3)));
+        Assert.NotEqual(1, FirstTrip(new EmaGate(0.2, 0.5), series));
+    }
 }
