@@ -19,5 +19,6 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     TokenizeCommand.Create(),
     ScoreCommand.Create(),
     ExportCommand.Create(),
+    ServeCommand.Create(),
 };
 return root.Parse(args).Invoke();
