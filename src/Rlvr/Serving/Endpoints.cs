@@ -45,7 +45,7 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
             await OpenAiServer.WriteJson(context, 200, json.Completion(jobs));
             return;
         }
-        await Stream(context, jobs, request.IncludeUsage ? json.UsageChunk("text_completion", jobs) : null, async send =>
+        await Stream(context, jobs, request.IncludeUsage ? () => json.UsageChunk("text_completion", jobs) : null, async send =>
         {
             for (int p = 0; p < jobs.Count; p++)
                 await foreach (var d in jobs[p].Deltas!.Reader.ReadAllAsync(context.RequestAborted))
@@ -65,7 +65,7 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
             await OpenAiServer.WriteJson(context, 200, json.Chat(job));
             return;
         }
-        await Stream(context, [job], request.IncludeUsage ? json.UsageChunk("chat.completion.chunk", [job]) : null, async send =>
+        await Stream(context, [job], request.IncludeUsage ? () => json.UsageChunk("chat.completion.chunk", [job]) : null, async send =>
         {
             var started = new HashSet<int>();
             await foreach (var d in job.Deltas!.Reader.ReadAllAsync(context.RequestAborted))
@@ -120,21 +120,21 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
 
     /// <summary>Server-sent events: one "data: {json}" per chunk, an optional usage chunk, then "data: [DONE]". An error
     /// after the stream has started is sent as a chunk holding the error body.</summary>
-    static async Task Stream(HttpContext context, IReadOnlyList<DecodeJob> jobs, JsonObject? usage, Func<Func<JsonObject, Task>, Task> produce)
+    static async Task Stream(HttpContext context, IReadOnlyList<DecodeJob> jobs, Func<JsonObject>? usage, Func<Func<JsonObject, Task>, Task> produce)
     {
         using var _ = context.RequestAborted.Register(() => jobs.ToList().ForEach(j => j.Cancel()));
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         async Task Send(JsonNode chunk)
         {
-            await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n", context.RequestAborted);
+            await context.Response.WriteAsync($"data: {chunk.ToJsonString(OpenAiServer.Json)}\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
         try
         {
             await produce(Send);
             await Task.WhenAll(jobs.Select(j => j.Done));
-            if (usage is not null) await Send(usage);
+            if (usage is not null) await Send(usage());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
