@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Rlvr.Serving;
 
 /// <summary>Decodes a batch of jobs together: one left-padded prefill and one forward per step for all rows, with each
-/// job sampled by its own options and seeded generator. Finished rows leave the batch (and the KV cache) at once, so
-/// a seeded job's draws depend only on its own rows, whatever it is batched with.</summary>
+/// seeded job sampled by its own options and generator, and neighbouring unseeded jobs with equal options sampled
+/// together from one shared generator. Finished rows leave the batch (and the KV cache) at once, so a seeded job's
+/// draws depend only on its own rows, whatever it is batched with.</summary>
 static class BatchDecoder
 {
     sealed record Row(DecodeJob Job, SequenceState Sequence);
@@ -22,7 +23,8 @@ static class BatchDecoder
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var generators = jobs.ToDictionary(j => j, j => new Generator(j.Params.Seed, device));
+        using var shared = new Generator((ulong)Random.Shared.NextInt64(), device);
+        var generators = jobs.ToDictionary(j => j, j => j.Params.Seed is { } seed ? new Generator(seed, device) : shared);
         try
         {
             var (ids, valid, positions) = Sampler.LeftPad(rows.Select(r => r.Job.Prompt).ToList(), promptLen, capacity, served.Tokenizer.PadId, device);
@@ -59,12 +61,15 @@ static class BatchDecoder
         }
         finally
         {
-            foreach (var g in generators.Values) g.Dispose();
+            foreach (var g in generators.Values.Where(g => g != shared)) g.Dispose();
         }
         foreach (var job in jobs) job.Complete();
     }
 
     // Rows of a job are contiguous (rows are built job by job and only ever filtered), so each job samples its own slice.
+    static bool SampledTogether(DecodeJob a, DecodeJob b) =>
+        a == b || a.Params.Seed is null && b.Params.Seed is null && a.Params.Options == b.Params.Options;
+
     static Tensor SampleStep(List<Row> rows, Tensor logits, Dictionary<DecodeJob, Generator> generators)
     {
         var raw = rows.Any(r => r.Job.Params.Logprobs is not null) ? logits.to(float32).log_softmax(-1) : null;
@@ -73,7 +78,7 @@ static class BatchDecoder
         {
             var job = rows[start].Job;
             int count = 1;
-            while (start + count < rows.Count && rows[start + count].Job == job) count++;
+            while (start + count < rows.Count && SampledTogether(job, rows[start + count].Job)) count++;
             parts.Add(Sampler.SampleStep(logits.narrow(0, start, count), job.Params.Options, generators[job]).token);
             start += count;
         }

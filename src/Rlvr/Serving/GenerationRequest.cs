@@ -93,7 +93,7 @@ public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, IReadOnlyLi
         var temperature = f.Double("temperature", 1.0, 0, 100);
         var topP = f.Double("top_p", 1.0, 0, 1, minExclusive: true);
         var topK = f.Int("top_k", 0, -1);
-        var seed = f.Has("seed") ? (ulong)f.Long("seed", 0) : (ulong)Random.Shared.NextInt64();
+        ulong? seed = f.Has("seed") ? (ulong)f.Long("seed", 0) : null;
         var stopTokenIds = f.Ints("stop_token_ids");
         var eos = f.Bool("ignore_eos", false) ? new HashSet<int>() : eosIds;
         return new SamplingParams(new SamplingOptions(temperature, topP, Math.Max(0, topK), maxTokens), n, seed, logprobs, echo,

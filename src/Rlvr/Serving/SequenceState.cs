@@ -27,7 +27,8 @@ public sealed class SequenceState
     public int Index { get; }
     public List<int> Tokens { get; } = [];
     public List<TokenLogprob> Logprobs { get; } = [];
-    public string Text => text.Text;
+    /// <summary>The final text once the sequence has finished.</summary>
+    public string Text => text.ToString();
 
     /// <summary>"stop" (a stop id or string), "length" (max_tokens) or "abort" (the client went away); null while running.</summary>
     public string? FinishReason { get; private set; }
@@ -42,7 +43,7 @@ public sealed class SequenceState
     {
         Tokens.Add(token);
         if (logprob is not null) Logprobs.Add(logprob);
-        if (text.Update(Tokens)) return Finish("stop", text.MatchedStop);
+        if (text.Add(token)) return Finish("stop", text.MatchedStop);
         if (p.StopTokenIds.Contains(token)) return Finish("stop", JsonValue.Create(token));
         if (p.EosIds.Contains(token)) return Finish("stop", null);
         return Tokens.Count >= p.MaxTokens && Finish("length", null);
@@ -63,7 +64,7 @@ public sealed class SequenceState
         finishEmitted = Finished;
         var tokens = Tokens.Skip(emittedTokens).ToArray();
         var logprobs = Logprobs.Skip(emittedTokens).ToArray();
-        var released = text.Text[emittedChars..text.StableLength];
+        var released = text.Slice(emittedChars, text.StableLength);
         (emittedTokens, emittedChars) = (Tokens.Count, text.StableLength);
         return new SequenceDelta(Index, released, tokens, logprobs, FinishReason, StopReason?.DeepClone());
     }

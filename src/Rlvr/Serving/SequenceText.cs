@@ -1,46 +1,61 @@
+using System.Text;
 using Rlvr.Tokenization;
 
 namespace Rlvr.Serving;
 
-/// <summary>The text of one sampled sequence as its tokens arrive: decoded in full each time, cut at the first stop
-/// string, and with a stable prefix that streaming may release. Text is held back while it ends in an incomplete
-/// character or could be the start of a stop string, so the streamed pieces concatenate to the final text.</summary>
+/// <summary>The text of one sampled sequence as its tokens arrive, decoded incrementally (a character split over
+/// tokens appears once complete), cut at the first stop string, with a stable prefix that streaming may release:
+/// text that could still be the start of a stop string is held back, so the streamed pieces concatenate to the final
+/// text. Each token costs a decode of itself and a stop search over the last few characters only.</summary>
 sealed class SequenceText(ITokenizer tokenizer, string[] stops, bool includeStop, bool skipSpecialTokens)
 {
+    readonly StreamingDecoder decoder = new(tokenizer, skipSpecialTokens);
+    readonly StringBuilder text = new();
     readonly int holdBack = stops.Length == 0 ? 0 : stops.Max(s => s.Length) - 1;
+    bool done;
 
-    public string Text { get; private set; } = "";
+    public int Length => text.Length;
     public int StableLength { get; private set; }
     public string? MatchedStop { get; private set; }
 
-    /// <summary>Decodes the tokens so far; true when a stop string has appeared (the text is then final).</summary>
-    public bool Update(IReadOnlyList<int> tokens)
+    public string Slice(int start, int end) => text.ToString(start, end - start);
+
+    public override string ToString() => text.ToString();
+
+    /// <summary>Adds a token's text; true when a stop string has appeared (the text is then final).</summary>
+    public bool Add(int token)
     {
-        var full = tokenizer.Decode(tokens, skipSpecialTokens);
-        var (at, stop) = FirstStop(full);
+        var searchFrom = Math.Max(0, text.Length - holdBack);
+        text.Append(decoder.Add(token));
+        var (at, stop) = FirstStop(text.ToString(searchFrom, text.Length - searchFrom));
         if (stop is not null)
         {
-            Text = includeStop ? full[..(at + stop.Length)] : full[..at];
+            text.Length = searchFrom + at + (includeStop ? stop.Length : 0);
             MatchedStop = stop;
-            StableLength = Text.Length;
+            Finish();
             return true;
         }
-        Text = full;
-        var complete = full.TrimEnd('\uFFFD').Length;
-        StableLength = Math.Max(StableLength, Math.Max(0, complete - holdBack));
+        StableLength = Math.Max(StableLength, text.Length - holdBack);
         return false;
     }
 
-    /// <summary>The sequence has ended: all of its text is released.</summary>
-    public void Finish() => StableLength = Text.Length;
+    /// <summary>The sequence has ended: an incomplete last character is written out (as U+FFFD, as a full decode
+    /// gives) and all of the text is released.</summary>
+    public void Finish()
+    {
+        if (done) return;
+        done = true;
+        if (MatchedStop is null) text.Append(decoder.Flush());
+        StableLength = text.Length;
+    }
 
-    (int at, string? stop) FirstStop(string text)
+    (int at, string? stop) FirstStop(string window)
     {
         (int at, string? stop) first = (int.MaxValue, null);
         foreach (var s in stops)
         {
             if (s.Length == 0) continue;
-            var i = text.IndexOf(s, StringComparison.Ordinal);
+            var i = window.IndexOf(s, StringComparison.Ordinal);
             if (i >= 0 && i < first.at) first = (i, s);
         }
         return first;

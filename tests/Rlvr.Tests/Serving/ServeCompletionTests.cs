@@ -41,7 +41,8 @@ public sealed class ServeCompletionTests(TinyServer fixture) : IClassFixture<Tin
         var body = await Ok(s.Client, "/v1/completions", new JsonObject
         {
             ["prompt"] = new JsonArray(Prompts.Select(p => (JsonNode)Ids(p)).ToArray()), ["n"] = 3, ["max_tokens"] = 10,
-            ["temperature"] = 1.0, ["seed"] = 5, ["logprobs"] = 2, ["ignore_eos"] = true,
+            // Temperature and top-k change the sampling distribution, not the reported (raw) log-probs.
+            ["temperature"] = 0.7, ["top_k"] = 50, ["seed"] = 5, ["logprobs"] = 2, ["ignore_eos"] = true,
         });
         var choices = body["choices"]!.AsArray();
         Assert.Equal(Prompts.Length * 3, choices.Count);
