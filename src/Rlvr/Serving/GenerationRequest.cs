@@ -49,7 +49,7 @@ public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, IReadOnlyLi
         string rendered;
         try
         {
-            rendered = chat.Template.Render(messages, f.Bool("add_generation_prompt", true), f.Object("chat_template_kwargs"));
+            rendered = model.RenderChat(messages, f.Bool("add_generation_prompt", true), f.Object("chat_template_kwargs"));
         }
         catch (ChatTemplateException e)
         {
