@@ -8,39 +8,45 @@ namespace Rlvr.Serving;
 /// <summary>Decodes a batch of jobs together: one left-padded prefill and one forward per step for all rows, with each
 /// seeded job sampled by its own options and generator, and neighbouring unseeded jobs with equal options sampled
 /// together from one shared generator. Finished rows leave the batch (and the KV cache) at once, so a seeded job's
-/// draws depend only on its own rows, whatever it is batched with.</summary>
+/// draws depend only on its own rows, whatever it is batched with. Jobs that arrive while the batch runs join it at
+/// the next decode step when they fit: their prompts are prefilled apart and their cache columns placed to end where
+/// the batch's end, so they sit in the batch as left-padded rows (positions count from each row's first token).</summary>
 static class BatchDecoder
 {
     sealed record Row(DecodeJob Job, SequenceState Sequence);
 
-    public static void Run(ServedModel served, IReadOnlyList<DecodeJob> jobs)
+    /// <summary>Jobs to add to a running batch: at most freeRows rows, prompts of at most maxPromptLen tokens and
+    /// between 1 and room new tokens.</summary>
+    public delegate IReadOnlyList<DecodeJob> Joiners(int freeRows, int maxPromptLen, int room);
+
+    // The KV cache leaves room for joiners: twice the first jobs' longest budget.
+    const int RoomFactor = 2;
+
+    public static void Run(ServedModel served, IReadOnlyList<DecodeJob> first, int maxRows, Joiners join)
     {
         var model = served.Model;
         var device = model.Device;
-        var rows = jobs.SelectMany(j => j.Sequences.Select(s => new Row(j, s))).ToList();
+        var jobs = first.ToList();
         int promptLen = jobs.Max(j => j.Prompt.Length);
-        int capacity = promptLen + Math.Max(1, jobs.Max(j => j.Params.MaxTokens));
+        int capacity = promptLen + RoomFactor * Math.Max(1, jobs.Max(j => j.Params.MaxTokens));
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var shared = new Generator((ulong)Random.Shared.NextInt64(), device);
-        var generators = jobs.ToDictionary(j => j, j => j.Params.Seed is { } seed ? new Generator(seed, device) : shared);
+        var generators = new Dictionary<DecodeJob, Generator>();
         try
         {
+            var rows = NewRows(jobs, generators, shared, device);
             var (ids, valid, positions) = Sampler.LeftPad(rows.Select(r => r.Job.Prompt).ToList(), promptLen, capacity, served.Tokenizer.PadId, device);
             using var cache = new KvCache(model.Config, rows.Count, capacity, device, model.Model.EmbedTokens.weight!.dtype);
-            var hidden = model.Model.Forward(ids, positions, valid.narrow(1, 0, promptLen), cache);
-            ScorePrompts(model, rows, hidden, promptLen);
-            var logits = model.Logits(hidden.narrow(1, promptLen - 1, 1)).select(1, 0);
+            var logits = Prefill(model, rows, ids, positions, valid.narrow(1, 0, promptLen), cache);
             var nextPos = positions.select(1, -1) + 1;
-            foreach (var r in rows.Where(r => r.Job.Params.MaxTokens == 0)) r.Sequence.Finish("length", null);
 
             while (true)
             {
                 using var stepScope = NewDisposeScope();
                 foreach (var r in rows.Where(r => r.Job.Cancelled && !r.Sequence.Finished)) r.Sequence.Finish("abort", null);
                 var keep = Enumerable.Range(0, rows.Count).Where(i => !rows[i].Sequence.Finished).ToArray();
-                if (keep.Length == 0) break;
                 if (keep.Length < rows.Count)
                 {
                     var keepIdx = tensor(keep.Select(k => (long)k).ToArray(), device: device);
@@ -50,6 +56,18 @@ static class BatchDecoder
                     logits = logits.index_select(0, keepIdx).MoveToOuterDisposeScope();
                     rows = keep.Select(i => rows[i]).ToList();
                 }
+                var joiners = rows.Count == 0 ? [] : join(maxRows - rows.Count, cache.Length, capacity - cache.Length);
+                if (joiners.Count > 0)
+                {
+                    jobs.AddRange(joiners);
+                    var added = NewRows(joiners, generators, shared, device);
+                    var (addedValid, addedPos, addedLogits) = Join(served, added, cache);
+                    rows.AddRange(added);
+                    valid = cat([valid, addedValid], 0).MoveToOuterDisposeScope();
+                    nextPos = cat([nextPos, addedPos], 0).MoveToOuterDisposeScope();
+                    logits = cat([logits, addedLogits], 0).MoveToOuterDisposeScope();
+                }
+                if (rows.Count == 0) break;
                 var tokens = SampleStep(rows, logits, generators);
                 foreach (var job in rows.Select(r => r.Job).Distinct()) job.PublishDeltas();
                 if (rows.All(r => r.Sequence.Finished)) break;
@@ -59,11 +77,51 @@ static class BatchDecoder
                 nextPos.add_(1);
             }
         }
+        catch (Exception e)
+        {
+            foreach (var job in jobs) job.Fail(e);
+        }
         finally
         {
             foreach (var g in generators.Values.Where(g => g != shared)) g.Dispose();
+            foreach (var job in jobs) job.Complete(); // no-op for failed jobs
         }
-        foreach (var job in jobs) job.Complete();
+    }
+
+    static List<Row> NewRows(IReadOnlyList<DecodeJob> jobs, Dictionary<DecodeJob, Generator> generators, Generator shared, Device device)
+    {
+        foreach (var j in jobs) generators[j] = j.Params.Seed is { } seed ? new Generator(seed, device) : shared;
+        return jobs.SelectMany(j => j.Sequences.Select(s => new Row(j, s))).ToList();
+    }
+
+    /// <summary>The prompts' forward into the cache; the logits of each row's next token. Jobs asking for no tokens
+    /// end here.</summary>
+    static Tensor Prefill(CausalLM model, List<Row> rows, Tensor ids, Tensor positions, Tensor valid, KvCache cache)
+    {
+        int promptLen = (int)ids.shape[1];
+        var hidden = model.Model.Forward(ids, positions, valid, cache);
+        ScorePrompts(model, rows, hidden, promptLen);
+        foreach (var r in rows.Where(r => r.Job.Params.MaxTokens == 0)) r.Sequence.Finish("length", null);
+        return model.Logits(hidden.narrow(1, promptLen - 1, 1)).select(1, 0);
+    }
+
+    /// <summary>Prefills joining rows in a cache of their own, then appends them to the running cache with their
+    /// prompts ending at its current length: their key mask, next positions and next-token logits.</summary>
+    static (Tensor valid, Tensor nextPos, Tensor logits) Join(ServedModel served, List<Row> added, KvCache cache)
+    {
+        var model = served.Model;
+        var device = model.Device;
+        var prompts = added.Select(r => r.Job.Prompt).ToList();
+        int promptLen = prompts.Max(p => p.Length);
+        var (ids, valid, positions) = Sampler.LeftPad(prompts, promptLen, promptLen, served.Tokenizer.PadId, device);
+        using var own = new KvCache(model.Config, added.Count, promptLen, device, model.Model.EmbedTokens.weight!.dtype);
+        var logits = Prefill(model, added, ids, positions, valid, own);
+        cache.AppendRows(own);
+        var mask = new bool[added.Count * cache.Capacity];
+        for (int i = 0; i < added.Count; i++)
+            for (int c = cache.Length - prompts[i].Length; c < cache.Capacity; c++) mask[i * cache.Capacity + c] = true;
+        var nextPos = tensor(prompts.Select(p => (long)p.Length).ToArray(), device: device);
+        return (tensor(mask, [added.Count, cache.Capacity], device: device), nextPos, logits);
     }
 
     // Rows of a job are contiguous (rows are built job by job and only ever filtered), so each job samples its own slice.

@@ -1,8 +1,9 @@
 namespace Rlvr.Serving;
 
 /// <summary>The one thread that runs torch for a server. Jobs wait in a queue; each time the model is free, the worker
-/// takes every waiting job that fits in <c>maxBatch</c> rows and decodes them as one batch, so throughput grows with
-/// the number of concurrent requests. Control actions (a weight swap) run between batches, in arrival order.</summary>
+/// takes every waiting job that fits in <c>maxBatch</c> rows and decodes them as one batch, and jobs arriving while it
+/// runs join it at a decode step when they fit (see <see cref="BatchDecoder"/>), so throughput grows with the number
+/// of concurrent requests. Control actions (a weight swap) run between batches, in arrival order.</summary>
 public sealed class ModelWorker : IDisposable
 {
     abstract record Item;
@@ -69,7 +70,7 @@ public sealed class ModelWorker : IDisposable
             var batch = TakeBatch(((JobItem)item).Job);
             try
             {
-                BatchDecoder.Run(served, batch);
+                BatchDecoder.Run(served, batch, maxBatch, TakeJoiners);
             }
             catch (Exception e)
             {
@@ -107,6 +108,25 @@ public sealed class ModelWorker : IDisposable
             }
         }
         return batch;
+    }
+
+    // Waiting jobs that fit a running batch, in arrival order: the first that does not fit (or a control action,
+    // which must wait for the batch to end) stops the taking.
+    IReadOnlyList<DecodeJob> TakeJoiners(int freeRows, int maxPromptLen, int room)
+    {
+        var joiners = new List<DecodeJob>();
+        lock (queue)
+        {
+            while (queue.First?.Value is JobItem { Job: var next } && next.Params.N <= freeRows && next.Prompt.Length <= maxPromptLen
+                   && next.Params.MaxTokens >= 1 && next.Params.MaxTokens <= room)
+            {
+                queue.RemoveFirst();
+                queuedRows -= next.Params.N;
+                freeRows -= next.Params.N;
+                joiners.Add(next);
+            }
+        }
+        return joiners;
     }
 
     public void Dispose()
