@@ -14,8 +14,14 @@ public sealed class ModelWorker : IDisposable
     readonly int maxBatch, maxQueuedRows;
     readonly LinkedList<Item> queue = new();
     readonly Thread thread;
-    int queuedRows;
+    int queuedRows, batches, joinedJobs;
     bool stopping;
+
+    /// <summary>Batches started so far.</summary>
+    public int Batches => Volatile.Read(ref batches);
+
+    /// <summary>Jobs that joined a batch already running.</summary>
+    public int JoinedJobs => Volatile.Read(ref joinedJobs);
 
     public ModelWorker(ServedModel served, int maxBatch, int maxQueuedRows)
     {
@@ -68,6 +74,7 @@ public sealed class ModelWorker : IDisposable
                 continue;
             }
             var batch = TakeBatch(((JobItem)item).Job);
+            Interlocked.Increment(ref batches);
             try
             {
                 BatchDecoder.Run(served, batch, maxBatch, TakeJoiners);
@@ -126,6 +133,7 @@ public sealed class ModelWorker : IDisposable
                 joiners.Add(next);
             }
         }
+        Interlocked.Add(ref joinedJobs, joiners.Count);
         return joiners;
     }
 

@@ -25,6 +25,9 @@ public sealed class OpenAiServer : IAsyncDisposable
 
     OpenAiServer(WebApplication app, ModelWorker worker, Uri url) => (this.app, this.worker, Url) = (app, worker, url);
 
+    /// <summary>How the model thread has batched the work so far.</summary>
+    public ModelWorker Worker => worker;
+
     /// <summary>The bound address, with the real port when 0 was asked for.</summary>
     public Uri Url { get; }
 
