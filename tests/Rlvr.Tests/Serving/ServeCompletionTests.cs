@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rlvr.Evaluation;
 using Rlvr.Rollout;
+using Rlvr.Serving;
 using Rlvr.Tests.HuggingFace;
 using Rlvr.Tokenization;
 using static Rlvr.Tests.Serving.Http;
@@ -88,29 +89,39 @@ public sealed class ServeCompletionTests(TinyServer fixture) : IClassFixture<Tin
     [Fact]
     public async Task Requests_that_join_a_running_batch_equal_in_process_generation()
     {
-        var s = await TinyServer.Start(TinyServer.Limits);
+        var s = await TinyServer.Start(new ServeLimits());
         try
         {
             var tokenizer = s.Reference.Tokenizer;
+            var ct = TestContext.Current.CancellationToken;
             var expected = Prompts.Select(p => Sampler.Generate(s.Reference.Model, [p], SamplingOptions.Greedy(12), tokenizer.StopIds, tokenizer.PadId, 0).Tokens[0]).ToArray();
-            // A long streamed request keeps a batch running; once its first piece has arrived, the others are sent.
+            // A long streamed request keeps a batch running; once its first piece has arrived, the others are sent, and
+            // the long one is abandoned (the client goes away) once they are answered.
             var longPrompt = Enumerable.Range(0, 24).Select(i => 100 + 37 * i).ToArray();
-            var longRequest = new JsonObject { ["prompt"] = Ids(longPrompt), ["max_tokens"] = 64, ["ignore_eos"] = true, ["temperature"] = 0, ["stream"] = true };
-            using var response = await s.Client.PostAsync("/v1/completions", new StringContent(longRequest.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
-                TestContext.Current.CancellationToken);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
-            Assert.StartsWith("data: {", await reader.ReadLineAsync(TestContext.Current.CancellationToken));
-            var bodies = await Task.WhenAll(Prompts.Select(p => Ok(s.Client, "/v1/completions", new JsonObject
+            var longRequest = new JsonObject { ["prompt"] = Ids(longPrompt), ["max_tokens"] = 2000, ["ignore_eos"] = true, ["temperature"] = 0, ["stream"] = true };
+            var longTokens = new List<int>();
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = new StringContent(longRequest.ToJsonString(), System.Text.Encoding.UTF8, "application/json") })
+            using (var response = await s.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct))
+            using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct)))
             {
-                ["prompt"] = Ids(p), ["max_tokens"] = 12, ["temperature"] = 0,
-            })));
-            for (int i = 0; i < Prompts.Length; i++) Assert.Equal(expected[i], IntArray(bodies[i]["choices"]![0]!["token_ids"]));
-            var streamed = (await reader.ReadToEndAsync(TestContext.Current.CancellationToken)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("data: [DONE]", streamed[^1].Trim());
+                async Task ReadChunk()
+                {
+                    string? line;
+                    while ((line = await reader.ReadLineAsync(ct)) is "") { }
+                    Assert.StartsWith("data: {", line);
+                    longTokens.AddRange(IntArray(JsonNode.Parse(line!["data: ".Length..])!["choices"]![0]!["token_ids"]));
+                }
+                await ReadChunk();
+                var bodies = await Task.WhenAll(Prompts.Select(p => Ok(s.Client, "/v1/completions", new JsonObject
+                {
+                    ["prompt"] = Ids(p), ["max_tokens"] = 12, ["temperature"] = 0,
+                })));
+                for (int i = 0; i < Prompts.Length; i++) Assert.Equal(expected[i], IntArray(bodies[i]["choices"]![0]!["token_ids"]));
+                for (int i = 0; i < 8; i++) await ReadChunk();
+            }
             Assert.True(s.Server.Worker.JoinedJobs > 0, "no request joined the running batch");
-            var longExpected = Sampler.Generate(s.Reference.Model, [longPrompt], SamplingOptions.Greedy(64), [], tokenizer.PadId, 0).Tokens[0];
-            var longTokens = streamed.SkipLast(1).SelectMany(e => IntArray(JsonNode.Parse(e.Trim()["data: ".Length..])!["choices"]![0]!["token_ids"])).ToArray();
-            Assert.Equal(longExpected.Skip(longExpected.Length - longTokens.Length), longTokens);
+            var longExpected = Sampler.Generate(s.Reference.Model, [longPrompt], SamplingOptions.Greedy(longTokens.Count), [], tokenizer.PadId, 0).Tokens[0];
+            Assert.Equal(longExpected, longTokens);
         }
         finally
         {
