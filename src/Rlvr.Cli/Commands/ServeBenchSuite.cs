@@ -41,6 +41,8 @@ public static class ServeBenchSuite
         }
         finally
         {
+            json["batches"] = server.Worker.Batches;
+            json["joined_running_batch"] = server.Worker.JoinedJobs;
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return json;
