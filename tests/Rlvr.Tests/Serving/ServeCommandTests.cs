@@ -39,5 +39,8 @@ public sealed class ServeCommandTests
         CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--port", "70000"), "--port");
         CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--host", "example.com", "--port", "0"), "--host");
         CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--adapter", dir), "--adapter");
+        using var tmp = new TempDir();
+        CliAssert.OneLineError(CliProcess.Run("bench", "--suite", "serve", "--clients", "1,0", "--out", tmp.File("b.json")), "--clients");
+        Assert.False(File.Exists(tmp.File("b.json")));
     }
 }
