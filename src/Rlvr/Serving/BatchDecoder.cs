@@ -51,9 +51,9 @@ static class BatchDecoder
                 {
                     var keepIdx = tensor(keep.Select(k => (long)k).ToArray(), device: device);
                     cache.KeepRows(keepIdx);
-                    valid = valid.index_select(0, keepIdx).MoveToOuterDisposeScope();
-                    nextPos = nextPos.index_select(0, keepIdx).MoveToOuterDisposeScope();
-                    logits = logits.index_select(0, keepIdx).MoveToOuterDisposeScope();
+                    Replace(ref valid, valid.index_select(0, keepIdx));
+                    Replace(ref nextPos, nextPos.index_select(0, keepIdx));
+                    Replace(ref logits, logits.index_select(0, keepIdx));
                     rows = keep.Select(i => rows[i]).ToList();
                 }
                 var joiners = rows.Count == 0 ? [] : join(maxRows - rows.Count, cache.Length, capacity - cache.Length);
@@ -63,17 +63,16 @@ static class BatchDecoder
                     var added = NewRows(joiners, generators, shared, device);
                     var (addedValid, addedPos, addedLogits) = Join(served, added, cache);
                     rows.AddRange(added);
-                    valid = cat([valid, addedValid], 0).MoveToOuterDisposeScope();
-                    nextPos = cat([nextPos, addedPos], 0).MoveToOuterDisposeScope();
-                    logits = cat([logits, addedLogits], 0).MoveToOuterDisposeScope();
+                    Replace(ref valid, cat([valid, addedValid], 0));
+                    Replace(ref nextPos, cat([nextPos, addedPos], 0));
+                    Replace(ref logits, cat([logits, addedLogits], 0));
                 }
                 if (rows.Count == 0) break;
                 var tokens = SampleStep(rows, logits, generators);
                 foreach (var job in rows.Select(r => r.Job).Distinct()) job.PublishDeltas();
                 if (rows.All(r => r.Sequence.Finished)) break;
                 var step = model.Forward(tokens.unsqueeze(1), nextPos.unsqueeze(1), valid.narrow(1, 0, cache.Length + 1), cache);
-                logits.Dispose();
-                logits = step.select(1, -1).MoveToOuterDisposeScope();
+                Replace(ref logits, step.select(1, -1));
                 nextPos.add_(1);
             }
         }
@@ -86,6 +85,15 @@ static class BatchDecoder
             foreach (var g in generators.Values.Where(g => g != shared)) g.Dispose();
             foreach (var job in jobs) job.Complete(); // no-op for failed jobs
         }
+    }
+
+    // A batch can live for many steps while rows come and go: each replaced tensor is freed at once rather than
+    // left to the batch's dispose scope.
+    static void Replace(ref Tensor current, Tensor next)
+    {
+        var old = current;
+        current = next.MoveToOuterDisposeScope();
+        old.Dispose();
     }
 
     static List<Row> NewRows(IReadOnlyList<DecodeJob> jobs, Dictionary<DecodeJob, Generator> generators, Generator shared, Device device)
