@@ -20,5 +20,6 @@ var root = new Command("rlvr", "rlvr: supervised fine-tuning and reinforcement l
     ScoreCommand.Create(),
     ExportCommand.Create(),
     MergeCommand.Create(),
+    ServeCommand.Create(),
 };
 return root.Parse(args).Invoke();

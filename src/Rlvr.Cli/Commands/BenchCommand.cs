@@ -16,7 +16,9 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var suite = new Option<string>("--suite") { Description = "default, hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads) or memory (peak RSS and seconds of one RL update of that model per configuration; uses --train-batch (default 8 here), --seq-len (512 here), --micro-batch, --layers, --threads)", DefaultValueFactory = _ => "default" };
+        var suite = new Option<string>("--suite") { Description = "default; hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads); memory (peak RSS and seconds of one RL update of that model per configuration; uses --train-batch (default 8 here), --seq-len (512 here), --micro-batch, --layers, --threads); serve (a load test of rlvr serve on loopback; uses --preset, --clients, --seconds, --prompt-len, --new-tokens)", DefaultValueFactory = _ => "default" };
+        var clients = new Option<string>("--clients") { Description = "serve: comma-separated concurrent client counts", DefaultValueFactory = _ => "1,4,16,64" };
+        var seconds = new Option<double>("--seconds") { Description = "serve: how long each client count sends requests", DefaultValueFactory = _ => 10 };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "hf-0.5b: directory with the Qwen2.5 tokenizer.json and tokenizer_config.json, for the llama.cpp comparison (skipped without it)" };
         var output = new Option<string>("--out") { Description = "JSON result file", DefaultValueFactory = _ => "bench.json" };
         var preset = new Option<string>("--preset") { Description = "model preset to benchmark", DefaultValueFactory = _ => "small" };
@@ -34,7 +36,7 @@ public static class BenchCommand
         var device = Common.Device();
         var cmd = new Command("bench", "Measure matmul FLOP/s, training FLOP/s and sampler tokens/s (KV cache vs recompute)")
         {
-            suite, tokenizer, output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, layers, microBatch,
+            suite, tokenizer, clients, seconds, output, preset, matmulSize, trainBatch, seqLen, trainSteps, sampleBatch, promptLen, newTokens, layers, microBatch,
             memoryConfig, threads, device,
         };
         cmd.SetAction(r => Common.Guard(() =>
@@ -66,7 +68,10 @@ public static class BenchCommand
                 }
                 return Finish(MemoryBenchSuite.Run(shape), outPath);
             }
-            if (suiteName != "default") throw new ArgumentException($"--suite: must be default, hf-0.5b or memory, got '{suiteName}'");
+            if (suiteName == "serve")
+                return Finish(ServeBenchSuite.Run(r.GetValue(preset)!, dev, ClientCounts(r.GetValue(clients)!), r.InRange(seconds, 0, minExclusive: true),
+                    promptTokens, newTokenCount), outPath);
+            if (suiteName != "default") throw new ArgumentException($"--suite: must be default, hf-0.5b, memory or serve, got '{suiteName}'");
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
 
             var loadBefore = LoadAverage.OneMinute();
@@ -95,6 +100,13 @@ public static class BenchCommand
         AtomicFile.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         Print(json);
         return 0;
+    }
+
+    static int[] ClientCounts(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Select(p => int.TryParse(p, out var n) && n >= 1 ? n
+            : throw new ArgumentException($"--clients: '{p}' is not a positive integer (expected e.g. 1,4,16,64)")).ToArray();
     }
 
     internal static T Stage<T>(string name, Func<T> run)

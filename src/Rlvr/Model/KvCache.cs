@@ -51,6 +51,31 @@ public sealed class KvCache : IDisposable
         }
     }
 
+    /// <summary>Adds the rows of <paramref name="other"/> (a cache of the same model, no longer than this one) after
+    /// these, its columns placed to end at <see cref="Length"/>: rows prefilled apart join a running batch as
+    /// left-padded rows.</summary>
+    public void AppendRows(KvCache other)
+    {
+        int offset = Length - other.Length;
+        if (offset < 0) throw new ArgumentException($"the joining cache ({other.Length}) is longer than this one ({Length})");
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Appended(keys[i], other.keys[i], offset, other.Length);
+            values[i] = Appended(values[i], other.values[i], offset, other.Length);
+        }
+    }
+
+    static Tensor Appended(Tensor mine, Tensor theirs, int offset, int length)
+    {
+        var shape = mine.shape.ToArray();
+        shape[0] = theirs.shape[0];
+        using var extra = zeros(shape, dtype: mine.dtype, device: mine.device);
+        extra.narrow(2, offset, length).copy_(theirs.narrow(2, 0, length));
+        var joined = cat([mine, extra], 0).DetachFromDisposeScope();
+        mine.Dispose();
+        return joined;
+    }
+
     public void Dispose()
     {
         foreach (var t in keys) t.Dispose();

@@ -84,7 +84,7 @@ public static class Sampler
         return Pack(tokens, logProbs, entropies, ended);
     }
 
-    static (Tensor ids, Tensor valid, Tensor positions) LeftPad(IReadOnlyList<int[]> prompts, int promptLen, int capacity, int padId, Device device)
+    internal static (Tensor ids, Tensor valid, Tensor positions) LeftPad(IReadOnlyList<int[]> prompts, int promptLen, int capacity, int padId, Device device)
     {
         int n = prompts.Count;
         var ids = new long[n * promptLen];

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Rlvr.Checkpoints;
+
+namespace Rlvr.Serving;
+
+/// <summary>The server's routes: vLLM's /v1/models, /v1/completions, /v1/chat/completions, /health and LoRA
+/// endpoints, and SGLang's /update_weights_from_disk.</summary>
+sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits)
+{
+    readonly long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public void Map(WebApplication app)
+    {
+        app.MapGet("/health", (RequestDelegate)(_ => Task.CompletedTask));
+        app.MapGet("/v1/models", (RequestDelegate)Models);
+        app.MapPost("/v1/completions", (RequestDelegate)Completions);
+        app.MapPost("/v1/chat/completions", (RequestDelegate)ChatCompletions);
+        app.MapPost("/update_weights_from_disk", (RequestDelegate)UpdateWeightsFromDisk);
+        app.MapPost("/v1/load_lora_adapter", (RequestDelegate)LoraAdapters);
+        app.MapPost("/v1/unload_lora_adapter", (RequestDelegate)LoraAdapters);
+    }
+
+    Task Models(HttpContext context) => OpenAiServer.WriteJson(context, 200, new JsonObject
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray(new JsonObject
+        {
+            ["id"] = model.Name, ["object"] = "model", ["created"] = created, ["owned_by"] = "rlvr", ["root"] = model.Name,
+            ["parent"] = null, ["max_model_len"] = model.ContextLength,
+        }),
+    });
+
+    async Task Completions(HttpContext context)
+    {
+        var request = GenerationRequest.Completion(await ReadBody(context), model, limits);
+        var jobs = request.Prompts.Select(p => new DecodeJob(p, request.Params, model.Tokenizer, request.Stream)).ToList();
+        var json = new ResponseJson("cmpl-" + NewId(), model.Name, model.Tokenizer, request);
+        worker.Submit(jobs);
+        if (!request.Stream)
+        {
+            await WaitFor(context, jobs);
+            await OpenAiServer.WriteJson(context, 200, json.Completion(jobs));
+            return;
+        }
+        await Stream(context, jobs, request.IncludeUsage ? () => json.UsageChunk("text_completion", jobs) : null, async send =>
+        {
+            for (int p = 0; p < jobs.Count; p++)
+                await foreach (var d in jobs[p].Deltas!.Reader.ReadAllAsync(context.RequestAborted))
+                    await send(json.CompletionChunk(p * request.Params.N + d.Index, jobs[p], d));
+        });
+    }
+
+    async Task ChatCompletions(HttpContext context)
+    {
+        var request = GenerationRequest.ChatCompletion(await ReadBody(context), model, limits);
+        var job = new DecodeJob(request.Prompts[0], request.Params, model.Tokenizer, request.Stream);
+        var json = new ResponseJson("chatcmpl-" + NewId(), model.Name, model.Tokenizer, request);
+        worker.Submit([job]);
+        if (!request.Stream)
+        {
+            await WaitFor(context, [job]);
+            await OpenAiServer.WriteJson(context, 200, json.Chat(job));
+            return;
+        }
+        await Stream(context, [job], request.IncludeUsage ? () => json.UsageChunk("chat.completion.chunk", [job]) : null, async send =>
+        {
+            var started = new HashSet<int>();
+            await foreach (var d in job.Deltas!.Reader.ReadAllAsync(context.RequestAborted))
+                await send(json.ChatChunk(job, d, first: started.Add(d.Index)));
+        });
+    }
+
+    /// <summary>SGLang's endpoint: the weights of a checkpoint with the same shapes replace the served ones between
+    /// batches; requests queued meanwhile wait and are then served by the new weights.</summary>
+    async Task UpdateWeightsFromDisk(HttpContext context)
+    {
+        var path = (await ReadBody(context)).RequiredString("model_path");
+        try
+        {
+            await worker.Control(m => Checkpoint.LoadWeights(path, m.Model));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            await OpenAiServer.WriteJson(context, 400, new JsonObject { ["success"] = false, ["message"] = $"Failed to update weights: {e.Message}" });
+            return;
+        }
+        await OpenAiServer.WriteJson(context, 200, new JsonObject
+        {
+            ["success"] = true, ["message"] = $"Succeeded to update model weights from {path}.", ["num_paused_requests"] = 0,
+        });
+    }
+
+    Task LoraAdapters(HttpContext context) =>
+        throw new ApiException(501, "LoRA adapters are not supported by this build of rlvr serve yet; serve a merged checkpoint and use /update_weights_from_disk");
+
+    async Task<RequestFields> ReadBody(HttpContext context)
+    {
+        if (context.Request.ContentLength > limits.MaxBodyBytes) throw TooLarge();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limits.MaxBodyBytes) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return RequestFields.Parse(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    ApiException TooLarge() => new(413, $"the request body is larger than this server's limit of {limits.MaxBodyBytes} bytes");
+
+    static async Task WaitFor(HttpContext context, IReadOnlyList<DecodeJob> jobs)
+    {
+        using var _ = context.RequestAborted.Register(() => jobs.ToList().ForEach(j => j.Cancel()));
+        await Task.WhenAll(jobs.Select(j => j.Done));
+    }
+
+    /// <summary>Server-sent events: one "data: {json}" per chunk, an optional usage chunk, then "data: [DONE]". An error
+    /// after the stream has started is sent as a chunk holding the error body.</summary>
+    static async Task Stream(HttpContext context, IReadOnlyList<DecodeJob> jobs, Func<JsonObject>? usage, Func<Func<JsonObject, Task>, Task> produce)
+    {
+        using var _ = context.RequestAborted.Register(() => jobs.ToList().ForEach(j => j.Cancel()));
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        async Task Send(JsonNode chunk)
+        {
+            await context.Response.WriteAsync($"data: {chunk.ToJsonString(OpenAiServer.Json)}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+        try
+        {
+            await produce(Send);
+            await Task.WhenAll(jobs.Select(j => j.Done));
+            if (usage is not null) await Send(usage());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Send(ApiException.Body(500, $"internal error: {e.Message}"));
+        }
+        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+    }
+
+    static string NewId() => Guid.NewGuid().ToString("N");
+}
