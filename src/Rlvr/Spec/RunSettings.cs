@@ -36,5 +36,6 @@ public static class RunSettings
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
     /// move a run (device, threads change only the summation order, which a resume on the same machine keeps).</summary>
-    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key };
+    public static readonly IReadOnlySet<string> ChangeableOnResume =
+        new HashSet<string>([SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key, .. Rollout.RolloutEngines.ChangeableOnResume]);
 }
