@@ -115,4 +115,26 @@ public class RemoteRolloutTests
         foreach (var (name, values) in clean.Weights) Assert.Equal(values, faulty.Weights[name]);
         Assert.NotEmpty(faulty.Warnings);
     }
+
+    [Fact]
+    public void WhenEveryServerFailsTheStepFailsWithOneLine()
+    {
+        using var dir = new TempDir();
+        using var policy = NewModel();
+        using var a = new CompletionsTestServer(NewModel(), Tokenizer.PadId);
+        a.FaultAfter(CompletionsTestServer.Fault.Fail, 0);
+        var warnings = new List<string>();
+        using var engine = new RemoteRolloutEngine(new([a.Url], RequestTimeout, 5), dir.File("rollout-weights"), policy.Config.VocabSize, warnings.Add);
+        var task = new AdditionTask(0, new AdditionOptions { MaxDigits = 1, TestSize = 4 });
+        var run = new RunDirectory(dir.File("run"));
+        var trainer = new RlTrainer(policy, Tokenizer, task, Options, new SinglePass(), engine: engine);
+
+        var error = Assert.Throws<IOException>(() => trainer.Run(run, stop: TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("rollout: every server has been dropped; last failure: " + a.Url.ToString().TrimEnd('/'), error.Message);
+        Assert.Contains("injected failure", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains(warnings, w => w.Contains("dropped for the rest of this step"));
+        Assert.False(Directory.Exists(run.FinalCheckpoint));
+    }
 }

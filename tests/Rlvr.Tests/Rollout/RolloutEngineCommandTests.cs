@@ -1,11 +1,16 @@
+using Rlvr.Checkpoints;
 using Rlvr.Cli.Commands;
+using Rlvr.Tests.Model;
+using Rlvr.Tokenization;
+using Rlvr.Training;
 using Rlvr.Spec;
 using Rlvr.Tests.Support;
 
 namespace Rlvr.Tests.Rollout;
 
-/// <summary>--rollout-engine and its settings are checked before anything is written.</summary>
-public class RolloutEngineSettingsTests
+/// <summary>`rlvr train --rollout-engine`: its settings are checked before anything is written, and a run samples on the
+/// servers it names.</summary>
+public class RolloutEngineCommandTests
 {
     static string TrainError(string outDir, params (string key, string value)[] flags)
     {
@@ -49,5 +54,35 @@ public class RolloutEngineSettingsTests
         using var dir = new TempDir();
         var message = TrainError(dir.File("run"), ("rollout-engine", "openai"), ("rollout-urls", "http://127.0.0.1:8000"), ("use-sampler-logprobs", "true"));
         Assert.StartsWith("--use-sampler-logprobs does not apply with --rollout-engine openai", message);
+    }
+
+    [Fact]
+    public void TrainSamplesOnTheServersAndRecordsTheEngine()
+    {
+        using var dir = new TempDir();
+        var tokenizer = new ByteTokenizer();
+        using (var model = TestModels.ForByteTokenizer(2, layers: 1)) Checkpoint.Save(dir.File("init"), model, tokenizer);
+        using var server = new CompletionsTestServer(TestModels.ForByteTokenizer(3, layers: 1), tokenizer.PadId);
+        var run = new RunDirectory(dir.File("run"));
+        SettingInput[] inputs =
+        [
+            new("init", dir.File("init"), "--init"), new("task", "addition", "--task"), new("out", run.Root, "--out"),
+            new("steps", "1", "--steps"), new("prompts-per-step", "2", "--prompts-per-step"), new("group-size", "2", "--group-size"),
+            new("max-new-tokens", "6", "--max-new-tokens"), new("eval-every", "0", "--eval-every"),
+            new("rollout-engine", "openai", "--rollout-engine"), new("rollout-urls", server.Url + "v1", "--rollout-urls"),
+        ];
+
+        TrainCommand.Run(inputs, progress: (_, _, _) => { });
+
+        Assert.Equal(2, server.AnsweredSeeds.Count); // one request per prompt
+        Assert.Equal(2, server.WeightUpdates); // at start and after the step
+        Assert.True(File.Exists(Path.Combine(run.RolloutWeights, Checkpoint.ConfigFile)));
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(run.ConfigPath))!;
+        Assert.Equal("openai", config["rollout-engine"]!.GetValue<string>());
+        Assert.Equal(600, config["rollout-timeout"]!.GetValue<double>());
+        var row = MetricsLog.Read(run.MetricsPath).Single();
+        Assert.True(row.ContainsKey("time_weight_sync_s"));
+        // The server started from other weights; the push at start made it sample from --init.
+        Assert.InRange(row["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
     }
 }
