@@ -9,7 +9,7 @@ using Rlvr.Rollout;
 namespace Rlvr.Tests.Support;
 
 /// <summary>Test infrastructure: a loopback HTTP server speaking the documented vLLM/SGLang wire format
-/// (POST /v1/completions with token-id prompts, answered with choices[].token_ids and OpenAI logprobs; POST
+/// (GET /v1/models; POST /v1/completions with token-id prompts, answered with choices[].token_ids and OpenAI logprobs; POST
 /// /update_weights_from_disk {"model_path"}) that samples with the real in-process <see cref="Sampler"/> on its own
 /// model. It can be told to fail, hang or die after a number of completion requests, and records every answered
 /// request's seed.</summary>
@@ -38,6 +38,7 @@ public sealed class CompletionsTestServer : IDisposable
 
     public CausalLM Model { get; }
     public int PadId { get; }
+    public const string ModelName = "test-model";
     public int Port { get; }
     public Uri Url => new($"http://127.0.0.1:{Port}");
     public int WeightUpdates { get; private set; }
@@ -83,9 +84,14 @@ public sealed class CompletionsTestServer : IDisposable
     {
         try
         {
+            var path = context.Request.Url!.AbsolutePath;
+            if (context.Request.HttpMethod == "GET" && path == "/v1/models")
+            {
+                Reply(context, 200, new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) });
+                return;
+            }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-            var path = context.Request.Url!.AbsolutePath;
             if (path == "/v1/completions") await Completions(context, body);
             else if (path == "/update_weights_from_disk") Reply(context, 200, UpdateWeights(body));
             else Reply(context, 404, new JsonObject { ["error"] = new JsonObject { ["message"] = $"no route {path}", ["code"] = 404 } });
@@ -129,6 +135,11 @@ public sealed class CompletionsTestServer : IDisposable
                 while (Volatile.Read(ref inFlight) > 1) await Task.Delay(10);
                 listener.Stop();
                 return;
+        }
+        if (body["model"]?.GetValue<string>() is { } name && name != ModelName)
+        {
+            Reply(context, 404, new JsonObject { ["error"] = new JsonObject { ["message"] = $"model '{name}' does not exist", ["code"] = 404 } });
+            return;
         }
         var prompt = body["prompt"]!.AsArray().Select(t => t!.GetValue<int>()).ToArray();
         int n = body["n"]!.GetValue<int>();

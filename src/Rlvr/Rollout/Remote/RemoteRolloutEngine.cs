@@ -83,7 +83,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             string? failure = null;
             try
             {
-                return parse(await Post(server, CompletionWire.Path, body, step));
+                if (server.Model is { } model) body["model"] = model;
+                return parse(await Send(server, HttpMethod.Post, CompletionWire.Path, body, step));
             }
             catch (Exception e) when (!step.IsCancellationRequested)
             {
@@ -99,14 +100,15 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         throw new IOException($"rollout: the request for prompt {key} failed {options.Retries + 1} times; last failure: {lastFailure}");
     }
 
-    async Task<string> Post(RolloutServer server, string path, JsonObject body, CancellationToken outer)
+    async Task<string> Send(RolloutServer server, HttpMethod method, string path, JsonObject? body, CancellationToken outer)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(outer);
         timeout.CancelAfter(options.Timeout);
         try
         {
-            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(server.Endpoint(path), content, timeout.Token);
+            using var request = new HttpRequestMessage(method, server.Endpoint(path));
+            if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await http.SendAsync(request, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"HTTP {(int)response.StatusCode} from {path}: {CompletionWire.ErrorMessage(text)}");
@@ -137,7 +139,9 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             string? failure;
             try
             {
-                failure = WeightUpdateWire.Failure(await Post(server, WeightUpdateWire.Path, body, CancellationToken.None));
+                // Some engines require the served model's name in every request: ask once.
+                server.Model ??= ModelsWire.FirstModel(await Send(server, HttpMethod.Get, ModelsWire.Path, null, CancellationToken.None));
+                failure = WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None));
             }
             catch (Exception e)
             {

@@ -5,6 +5,9 @@ public sealed class RolloutServer(Uri root)
 {
     public Uri Root { get; } = root;
     public int Outstanding { get; internal set; }
+
+    /// <summary>The served model's name (GET /v1/models), sent with every request; null until asked.</summary>
+    public string? Model { get; internal set; }
     public int ConsecutiveFailures { get; internal set; }
 
     /// <summary>Failed too often in this step: no more requests until the next weight update confirms it is back.</summary>
