@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
@@ -30,7 +29,7 @@ public sealed class CompletionsTestServer : IDisposable
     public CompletionsTestServer(CausalLM model, int padId)
     {
         (Model, PadId) = (model, padId);
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         _ = Task.Run(AcceptLoop);
@@ -54,13 +53,6 @@ public sealed class CompletionsTestServer : IDisposable
     public void FaultAfter(Fault kind, int after)
     {
         lock (gate) (fault, faultAfter) = (kind, completionRequests + after);
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     async Task AcceptLoop()
