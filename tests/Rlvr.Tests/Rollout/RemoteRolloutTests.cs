@@ -137,4 +137,24 @@ public class RemoteRolloutTests
         Assert.Contains(warnings, w => w.Contains("dropped for the rest of this step"));
         Assert.False(Directory.Exists(run.FinalCheckpoint));
     }
+
+    [Fact]
+    public void ARunWhoseServersCannotTakeTheInitialWeightsFailsBeforeTheFirstStep()
+    {
+        using var dir = new TempDir();
+        using var policy = NewModel();
+        var nobody = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
+        var warnings = new List<string>();
+        using var engine = new RemoteRolloutEngine(new([nobody], RequestTimeout, 1), dir.File("rollout-weights"), policy.Config.VocabSize, warnings.Add);
+        var task = new AdditionTask(0, new AdditionOptions { MaxDigits = 1, TestSize = 4 });
+        var run = new RunDirectory(dir.File("run"));
+        var trainer = new RlTrainer(policy, Tokenizer, task, Options, new SinglePass(), engine: engine);
+
+        var error = Assert.Throws<IOException>(() => trainer.Run(run, stop: TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("rollout: no server confirmed the weight update", error.Message);
+        Assert.Contains(nobody.ToString().TrimEnd('/'), error.Message);
+        Assert.Contains(warnings, w => w.Contains("no longer used in this run"));
+        Assert.Empty(MetricsLog.Read(run.MetricsPath));
+    }
 }

@@ -125,13 +125,14 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
     public void SyncWeights(CausalLM policy, ITokenizer tokenizer)
     {
         Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
-        Task.Run(UpdateAllAsync).GetAwaiter().GetResult();
+        var failures = Task.Run(UpdateAllAsync).GetAwaiter().GetResult().OfType<string>().ToList();
         if (!pool.AnyUsable)
             throw new IOException($"rollout: no server confirmed the weight update from {Path.GetFullPath(weightsDirectory)} " +
-                "(each needs POST /update_weights_from_disk and read access to that directory)");
+                $"(each needs GET /v1/models, POST /update_weights_from_disk and read access to that directory); {string.Join("; ", failures)}");
     }
 
-    Task UpdateAllAsync()
+    /// <returns>Per server, why its update failed, or null.</returns>
+    Task<string?[]> UpdateAllAsync()
     {
         var body = WeightUpdateWire.Request(weightsDirectory);
         return Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
@@ -148,6 +149,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
                 failure = e.Message;
             }
             pool.AfterWeightUpdate(server, failure);
+            return failure is null ? null : $"{server}: {failure}";
         }));
     }
 
