@@ -64,15 +64,8 @@ public class RolloutEngineCommandTests
         using (var model = TestModels.ForByteTokenizer(2, layers: 1)) Checkpoint.Save(dir.File("init"), model, tokenizer);
         using var server = new CompletionsTestServer(TestModels.ForByteTokenizer(3, layers: 1), tokenizer.PadId);
         var run = new RunDirectory(dir.File("run"));
-        SettingInput[] inputs =
-        [
-            new("init", dir.File("init"), "--init"), new("task", "addition", "--task"), new("out", run.Root, "--out"),
-            new("steps", "1", "--steps"), new("prompts-per-step", "2", "--prompts-per-step"), new("group-size", "2", "--group-size"),
-            new("max-new-tokens", "6", "--max-new-tokens"), new("eval-every", "0", "--eval-every"),
-            new("rollout-engine", "openai", "--rollout-engine"), new("rollout-urls", server.Url + "v1", "--rollout-urls"),
-        ];
 
-        TrainCommand.Run(inputs, progress: (_, _, _) => { });
+        TrainCommand.Run(RemoteRun(dir.File("init"), run, steps: 1, server.Url + "v1"), progress: (_, _, _) => { });
 
         Assert.Equal(2, server.AnsweredSeeds.Count); // one request per prompt
         Assert.Equal(2, server.WeightUpdates); // at start and after the step
@@ -84,5 +77,39 @@ public class RolloutEngineCommandTests
         Assert.True(row.ContainsKey("time_weight_sync_s"));
         // The server started from other weights; the push at start made it sample from --init.
         Assert.InRange(row["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
+    }
+
+    static SettingInput[] RemoteRun(string init, RunDirectory run, int steps, string urls, params SettingInput[] more) =>
+    [
+        new("init", init, "--init"), new("task", "addition", "--task"), new("out", run.Root, "--out"),
+        new("steps", steps.ToString(), "--steps"), new("prompts-per-step", "2", "--prompts-per-step"), new("group-size", "2", "--group-size"),
+        new("max-new-tokens", "6", "--max-new-tokens"), new("eval-every", "0", "--eval-every"),
+        new("rollout-engine", "openai", "--rollout-engine"), new("rollout-urls", urls, "--rollout-urls"), .. more,
+    ];
+
+    [Fact]
+    public void AResumedRunMayUseOtherServersAndPushesItsCheckpointFirst()
+    {
+        using var dir = new TempDir();
+        var tokenizer = new ByteTokenizer();
+        using (var model = TestModels.ForByteTokenizer(2, layers: 1)) Checkpoint.Save(dir.File("init"), model, tokenizer);
+        var run = new RunDirectory(dir.File("run"));
+        using (var first = new CompletionsTestServer(TestModels.ForByteTokenizer(2, layers: 1), tokenizer.PadId))
+        {
+            using var stop = new CancellationTokenSource();
+            stop.Cancel(); // the run stops after its first step, with a checkpoint
+            TrainCommand.Run(RemoteRun(dir.File("init"), run, steps: 2, first.Url.ToString()), progress: (_, _, _) => { }, stop: stop.Token);
+        }
+        using var second = new CompletionsTestServer(TestModels.ForByteTokenizer(3, layers: 1), tokenizer.PadId);
+
+        TrainCommand.Run(RemoteRun(dir.File("init"), run, steps: 2, second.Url.ToString(), new SettingInput("resume", "true", "--resume")),
+            progress: (_, _, _) => { });
+
+        Assert.Equal(2, second.AnsweredSeeds.Count); // step 2's two prompts
+        Assert.Equal(2, second.WeightUpdates); // the resumed checkpoint, then after step 2
+        var rows = MetricsLog.Read(run.MetricsPath);
+        Assert.Equal([1, 2], rows.Select(r => r["step"]!.GetValue<int>()));
+        // Step 2 sampled from the resumed policy, not from the second server's own weights.
+        Assert.InRange(rows[1]["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
     }
 }
