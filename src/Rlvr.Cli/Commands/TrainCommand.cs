@@ -4,6 +4,7 @@ using Rlvr.Checkpoints;
 using Rlvr.Data;
 using Rlvr.Evaluation;
 using Rlvr.Lora;
+using Rlvr.Rollout;
 using Rlvr.Spec;
 using Rlvr.Training;
 using Rlvr.Update;
@@ -35,7 +36,9 @@ public static class TrainCommand
         var spec = prepared.Spec;
         var options = RlSettings.Options(spec);
         options.Validate();
+        RolloutEngines.Validate(spec, RlSettings.UseSamplerLogProbs);
         var rule = spec.Build(UpdateRules.Kind);
+        var createEngine = spec.Build(RolloutEngines.Kind);
         var init = spec.Get(RlSettings.Init);
         var device = Common.ResolveDevice(spec.Get(RunSettings.Device), spec.Get(RunSettings.Threads));
         var task = TaskRegistry.Load(spec.Get(RunSettings.Task));
@@ -50,7 +53,9 @@ public static class TrainCommand
         MemorySettings.Apply(spec.Values, policy.Model);
 
         var format = RunSettings.Prompts(spec, policy.Tokenizer);
-        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format);
+        var run = prepared.Run;
+        using var engine = createEngine(policy.Model, run.RolloutWeights);
+        var trainer = new RlTrainer(policy.Model, policy.Tokenizer, task, options, rule, reference?.Model, format, engine);
         var maxNew = trainer.MaxNewTokens;
         var decided = new Dictionary<string, object?>
         {
@@ -60,7 +65,6 @@ public static class TrainCommand
         };
         if (spec.Active.Contains(Gxpo.DeltaActive) && !spec.Values.Has(Gxpo.DeltaActive)) decided[Gxpo.DeltaActive.Key] = spec.Get(Gxpo.Delta);
         RunPreparation.CreateDirectory(prepared);
-        var run = prepared.Run;
         run.WriteConfig(spec.ToJson(decided));
         var resumeFrom = prepared.Resume ? run.LatestCheckpoint() : null;
         var result = progress is null ? ProgressUi.Run(p => trainer.Run(run, p, resumeFrom, stop)) : trainer.Run(run, progress, resumeFrom, stop);

@@ -1,5 +1,4 @@
 using Rlvr.Data;
-using Rlvr.Model;
 using Rlvr.Reward;
 using Rlvr.Tokenization;
 
@@ -7,15 +6,13 @@ namespace Rlvr.Rollout;
 
 public static class RolloutCollector
 {
-    /// <summary>Samples G responses per problem and scores them with the task's verifier and the reward terms.</summary>
-    public static RolloutBatch Collect(CausalLM model, PromptFormat format, IVerifiableTask task, IReadOnlyList<Problem> problems,
+    /// <summary>Samples G responses per problem on the engine and scores them with the task's verifier and the reward terms.</summary>
+    public static RolloutBatch Collect(IRolloutEngine engine, PromptFormat format, IVerifiableTask task, IReadOnlyList<Problem> problems,
         int groupSize, SamplingOptions sampling, RewardOptions rewards, ulong seed)
     {
-        var prompts = problems.SelectMany(p => Enumerable.Repeat(format.EncodePrompt(p.Prompt), groupSize)).ToArray();
-        bool wasTraining = model.training;
-        model.eval();
-        var gen = Sampler.Generate(model, prompts, sampling, format.StopIds, format.Tokenizer.PadId, seed);
-        if (wasTraining) model.train();
+        var encoded = problems.Select(p => format.EncodePrompt(p.Prompt)).ToList();
+        var prompts = encoded.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToArray();
+        var gen = engine.Generate(encoded, groupSize, sampling, format.StopIds, format.Tokenizer.PadId, seed);
         var texts = gen.Tokens.Select(format.DecodeResponse).ToArray();
         var correct = new double[prompts.Length];
         var total = new double[prompts.Length];

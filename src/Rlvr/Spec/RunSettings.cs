@@ -38,7 +38,7 @@ public static class RunSettings
 
     /// <summary>Settings a resumed run may change: they do not alter what it computes, or the user must be able to
     /// move a run (device, threads change only the summation order, which a resume on the same machine keeps; so do
-    /// the memory settings of Training.MemorySettings, for a run that ran out of memory).</summary>
-    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string> { SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key,
-        Training.MemorySettings.GradientCheckpointing.Key, Training.MemorySettings.LogProbChunk.Key };
+    /// the memory settings of Training.MemorySettings, for a run that ran out of memory; rollout servers may move).</summary>
+    public static readonly IReadOnlySet<string> ChangeableOnResume = new HashSet<string>([SaveEvery.Key, KeepLast.Key, MaxShardSize.Key, Device.Key, Threads.Key,
+        Training.MemorySettings.GradientCheckpointing.Key, Training.MemorySettings.LogProbChunk.Key, .. Rollout.RolloutEngines.ChangeableOnResume]);
 }

@@ -1,6 +1,7 @@
 using Rlvr.Advantage;
 using Rlvr.Loss;
 using Rlvr.Reward;
+using Rlvr.Rollout;
 using Rlvr.Spec;
 using Rlvr.Update;
 
@@ -48,7 +49,7 @@ public static class RlSettings
         EvalEvery, RunSettings.EvalLimit, RunSettings.EvalSamples, RunSettings.SaveEvery, RunSettings.KeepLast, RunSettings.MaxShardSize,
         RunSettings.Seed, RunSettings.Device, RunSettings.Threads, .. MemorySettings.All,
     ],
-    [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind]);
+    [PolicyLossSettings.Kind, Advantages.Kind, UpdateRules.Kind, RolloutEngines.Kind]);
 
     public static RlOptions Options(RunSpec spec)
     {

@@ -30,6 +30,7 @@ public sealed class RlTrainer
     readonly PromptFit fit;
     readonly IReadOnlyList<Problem> train;
     readonly IReadOnlyList<Problem> evalProblems;
+    readonly IRolloutEngine engine;
 
     /// <summary>The rollout budget: --max-new-tokens, or derived from the task and the context (see <see cref="GenerationBudget"/>).</summary>
     public int MaxNewTokens { get; }
@@ -43,11 +44,14 @@ public sealed class RlTrainer
     /// never the checkpoint being resumed (which holds the trained policy). Null with LoRA adapters: the reference is
     /// the model with its adapters switched off.</param>
     /// <param name="format">How prompts are encoded and responses end; plain by default.</param>
+    /// <param name="engine">Where rollouts are sampled; the policy itself, in this process, by default.</param>
     public RlTrainer(CausalLM model, ITokenizer tokenizer, IVerifiableTask task, RlOptions options, IUpdateRule rule, CausalLM? reference = null,
-        PromptFormat? format = null)
+        PromptFormat? format = null, IRolloutEngine? engine = null)
     {
         options.Validate();
         if (options.Objective.KlCoef != 0 && reference is null && model.Adapters is null) throw new ArgumentException("a KL coefficient needs a reference model");
+        this.engine = engine ?? new LocalRolloutEngine(model);
+        if (this.engine.IsRemote && options.UseSamplerLogProbs) throw new ArgumentException("a remote rollout engine's log-probs are never used as old log-probs");
         (this.model, this.tokenizer, this.task, o, this.rule, this.reference) = (model, tokenizer, task, options, rule, reference);
         this.format = format ?? PromptFormat.Plain(tokenizer);
         fit = new PromptFit(task, this.format, model.Config.MaxPositionEmbeddings, o.TruncatePrompts);
@@ -81,6 +85,7 @@ public sealed class RlTrainer
         checkpoints.ResumeFrom(resumeFrom, totals, o.Steps);
 
         using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
+        engine.SyncWeights(model, tokenizer); // servers and trainer start from the same weights
         // Time of earlier sessions of this run (from the checkpoint) plus this session's.
         var secondsBefore = totals.Seconds;
         var clock = Stopwatch.StartNew();
@@ -106,6 +111,7 @@ public sealed class RlTrainer
             var advantages = Advantages.Compute(o.Advantage, batch.Rewards, o.GroupSize);
             using var policyBatch = BuildPolicyBatch(batch, advantages);
             var timeRollout = rolloutClock.Elapsed.TotalSeconds;
+            double? logProbDiff = engine.IsRemote ? EngineLogProbDiff(batch, policyBatch.OldLogProbs) : null;
 
             var updateClock = Stopwatch.StartNew();
             int miniRows = o.MiniPrompts * o.GroupSize, microRows = o.MicroPrompts * o.GroupSize;
@@ -122,9 +128,13 @@ public sealed class RlTrainer
             var update = rule.Apply(context, step);
             totals.BackwardPasses += update.BackwardPasses;
             var timeUpdate = updateClock.Elapsed.TotalSeconds;
+            var syncClock = Stopwatch.StartNew();
+            engine.SyncWeights(model, tokenizer); // the next step samples from the updated policy
+            var timeSync = syncClock.Elapsed.TotalSeconds;
 
             var row = StepMetrics(step, lr, batch, update, totals.Rollouts, totals.BackwardPasses, timeRollout, timeUpdate);
             if (o.DynamicSampling) row["frac_dropped_groups"] = dropped;
+            if (engine.IsRemote) (row["rollout_logprob_diff"], row["time_weight_sync_s"]) = (logProbDiff, timeSync);
             foreach (var (k, v) in fit.Metrics()) row[k] = v;
             if (o.EvalEvery > 0 && evalProblems.Count > 0 && (step % o.EvalEvery == 0 || step == o.Steps))
             {
@@ -161,7 +171,7 @@ public sealed class RlTrainer
         {
             var problems = order.Next(o.PromptsPerStep).Select(i => train[i]).ToList();
             var seed = (ulong)o.Seed * 1_000_003UL + (ulong)step * 101UL + (ulong)round;
-            var part = RolloutCollector.Collect(model, format, fit.Task, problems, o.GroupSize, sampling, o.Rewards, seed);
+            var part = RolloutCollector.Collect(engine, format, fit.Task, problems, o.GroupSize, sampling, o.Rewards, seed);
             parts.Add(part);
             sampled += part.Count;
             for (int g = 0; g < problems.Count; g++)
@@ -214,6 +224,25 @@ public sealed class RlTrainer
         return cat(parts, 0).MoveToOuterDisposeScope().DetachFromDisposeScope();
     }
 
+    /// <summary>Mean |engine − trainer| log-prob per response token (as verl logs it): how far the engine's numerics are
+    /// from the trainer's. Tokens the engine gave no log-prob for are left out.</summary>
+    static double? EngineLogProbDiff(RolloutBatch batch, Tensor trainerLogProbs)
+    {
+        var width = (int)trainerLogProbs.shape[1];
+        var trainer = trainerLogProbs.cpu().data<float>().ToArray();
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < batch.Count; i++)
+            for (int t = 0; t < batch.Responses[i].Length; t++)
+            {
+                var engineLogProb = batch.SamplerLogProbs[i][t];
+                if (float.IsNaN(engineLogProb)) continue;
+                sum += Math.Abs(engineLogProb - trainer[i * width + batch.Prompts[i].Length - 1 + t]);
+                count++;
+            }
+        return count == 0 ? null : sum / count;
+    }
+
     Tensor SamplerLogProbs(RolloutBatch batch, SequenceBatch sequences)
     {
         var width = (int)sequences.ResponseMask.shape[1];
@@ -247,7 +276,8 @@ public sealed class RlTrainer
             ["reward_std"] = Math.Sqrt(batch.Rewards.Select(r => (r - mean) * (r - mean)).Average()),
             ["accuracy"] = batch.Correct.Average(),
             ["entropy"] = s.Entropy,
-            ["rollout_entropy"] = batch.SamplerEntropies.SelectMany(e => e).DefaultIfEmpty().Average(x => (double)x),
+            // Remote engines report no entropies.
+            ["rollout_entropy"] = batch.SamplerEntropies.Any(e => e.Length > 0) ? batch.SamplerEntropies.SelectMany(e => e).Average(x => (double)x) : null,
             ["response_length_mean"] = lengths.Average(),
             ["response_length_max"] = lengths.Max(),
             ["clip_frac_low"] = s.ClipFracLow,

@@ -17,6 +17,9 @@ public sealed record RunDirectory(string Root)
     public string FinalCheckpoint => Path.Combine(Root, "final");
     public string CheckpointAt(int step) => Path.Combine(Root, $"step-{step}");
 
+    /// <summary>The policy's current weights for remote rollout engines to load (replaced whole after each step).</summary>
+    public string RolloutWeights => Path.Combine(Root, "rollout-weights");
+
     /// <summary>A finished run has final/ (it is renamed into place whole, so existing means complete).</summary>
     public bool IsFinished => Directory.Exists(FinalCheckpoint);
 
