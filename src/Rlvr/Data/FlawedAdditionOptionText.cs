@@ -4,7 +4,7 @@ namespace Rlvr.Data;
 
 /// <summary>The knobs of <see cref="FlawedAdditionTask"/> written into the task name, so that they travel with
 /// <c>--task</c> through every command and into config.json:
-/// <c>flawed-addition:digits=2-4,flawed-share=0.65,flaws=never-carry+drop-one-carry,scratchpad=running</c>.</summary>
+/// <c>flawed-addition:digits=2-4,flawed-share=0.75,flaws=never-carry+drop-one-carry,scratchpad=running</c>.</summary>
 public static class FlawedAdditionOptionText
 {
     static readonly string[] Keys = ["digits", "flawed-share", "flaws", "scratchpad", "train-size", "test-size"];

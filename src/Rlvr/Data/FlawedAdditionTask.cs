@@ -15,7 +15,7 @@ public sealed record FlawedAdditionOptions : GeneratedTaskOptions
     public int MinDigits { get; init; } = 2;
     public int MaxDigits { get; init; } = 4;
     /// <summary>Chance that a training demonstration follows a flawed procedure (and so ends in a wrong answer).</summary>
-    public double FlawedShare { get; init; } = 0.65;
+    public double FlawedShare { get; init; } = 0.75;
     /// <summary>The flaws a flawed demonstration draws from, uniformly.</summary>
     public IReadOnlyList<AdditionFlaw> Flaws { get; init; } = [AdditionFlaw.NeverCarry];
     /// <summary>True: each line ends in the result so far ("7+8+0=15 5"); false: only the column sum ("7+8+0=15").</summary>

@@ -23,6 +23,6 @@ public static class TaskRegistry
         if (nameOrPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || File.Exists(nameOrPath))
             return new JsonlTask(nameOrPath, seed: seed);
         throw new ArgumentException(
-            $"Unknown task '{nameOrPath}'. Valid names: {string.Join(", ", BuiltInNames)} ({FlawedAdditionTask.TaskName}:digits=2-4,flawed-share=0.65,… sets its options), a path to a .jsonl file, or math:<file.jsonl> to score with the math verifier");
+            $"Unknown task '{nameOrPath}'. Valid names: {string.Join(", ", BuiltInNames)} ({FlawedAdditionTask.TaskName}:digits=2-4,flawed-share=0.75,… sets its options), a path to a .jsonl file, or math:<file.jsonl> to score with the math verifier");
     }
 }
