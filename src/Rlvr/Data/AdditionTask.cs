@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Rlvr.Data;
 
 /// <summary>Difficulty of <see cref="AdditionTask"/>: each operand has between MinDigits and MaxDigits digits.</summary>
@@ -38,38 +36,20 @@ public sealed class AdditionTask : GeneratedTask
 
     protected override Problem Generate(DeterministicRandom random)
     {
-        var a = RandomNumber(random);
-        var b = RandomNumber(random);
+        var a = RandomOperand(random, _options.MinDigits, _options.MaxDigits);
+        var b = RandomOperand(random, _options.MinDigits, _options.MaxDigits);
         var sum = (a + b).ToString();
         return new Problem($"{a}+{b}\n", sum, Demonstrate(a.ToString(), b.ToString()) + FinalAnswer.Format(sum));
     }
 
-    private long RandomNumber(DeterministicRandom random)
+    /// <summary>A number of minDigits..maxDigits digits without leading zeros (a 1-digit operand may be 0).</summary>
+    internal static long RandomOperand(DeterministicRandom random, int minDigits, int maxDigits)
     {
-        var digits = random.Next(_options.MinDigits, _options.MaxDigits);
+        var digits = random.Next(minDigits, maxDigits);
         var number = (long)random.Next(digits == 1 ? 0 : 1, 9);
         for (var i = 1; i < digits; i++) number = number * 10 + random.Next(0, 9);
         return number;
     }
 
-    private static string Demonstrate(string a, string b)
-    {
-        var lines = new StringBuilder();
-        var resultSoFar = "";
-        var carry = 0;
-        for (var column = 0; column < Math.Max(a.Length, b.Length); column++)
-        {
-            var x = DigitFromRight(a, column);
-            var y = DigitFromRight(b, column);
-            var sum = x + y + carry;
-            resultSoFar = (sum % 10) + resultSoFar;
-            lines.Append($"{x}+{y}+{carry}={sum} {resultSoFar}\n");
-            carry = sum / 10;
-        }
-        if (carry > 0) lines.Append($"0+0+1=1 1{resultSoFar}\n");
-        return lines.ToString();
-    }
-
-    private static int DigitFromRight(string number, int column) =>
-        column < number.Length ? number[number.Length - 1 - column] - '0' : 0;
+    private static string Demonstrate(string a, string b) => ColumnAddition.Work(a, b, ColumnAddition.CorrectCarry).Lines;
 }

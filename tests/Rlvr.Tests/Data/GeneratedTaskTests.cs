@@ -13,6 +13,8 @@ public class GeneratedTaskTests
     {
         AdditionTask.TaskName => new AdditionTask(seed, SmallAddition),
         ArithmeticTask.TaskName => new ArithmeticTask(seed, new ArithmeticOptions { TrainSize = 2000, TestSize = 300 }),
+        // Without flawed demonstrations it is a plain generated task; its flaws are tested in FlawedAdditionTaskTests.
+        FlawedAdditionTask.TaskName => new FlawedAdditionTask(seed, new FlawedAdditionOptions { FlawedShare = 0, TrainSize = 2000, TestSize = 300 }),
         _ => new CountdownTask(seed, new CountdownOptions { TrainSize = 2000, TestSize = 300 }),
     };
 
