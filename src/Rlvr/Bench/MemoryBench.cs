@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rlvr.Lora;
 using Rlvr.Model;
 using Rlvr.Training;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ using static TorchSharp.torch;
 namespace Rlvr.Bench;
 
 /// <summary>One way of holding a model for training, as measured by <see cref="MemoryBench"/>.</summary>
-/// <param name="LoraRank">0: full fine-tuning. Adapters are not in this branch yet: see <see cref="MemoryBench.Prepare"/>.</param>
+/// <param name="LoraRank">0: full fine-tuning; otherwise adapters of this rank on every linear projection.</param>
 public sealed record MemoryConfig(string Name, bool GradientCheckpointing, int LoraRank = 0, ScalarType BaseDType = ScalarType.Float32)
 {
     public static readonly IReadOnlyList<MemoryConfig> All =
@@ -33,7 +34,10 @@ public static class MemoryBench
     {
         var shape = Qwen25Shape.HalfBillion with { NumHiddenLayers = layers };
         using var model = new CausalLM(shape, seed: 1, dtype: config.BaseDType);
-        Prepare(model, config);
+        using var adapters = config.LoraRank > 0
+            ? LoraAdapters.Attach(model, new LoraConfig(config.LoraRank, 2.0 * config.LoraRank, 0, LoraConfig.Projections), "random", seed: 1)
+            : null;
+        model.Model.GradientCheckpointing = config.GradientCheckpointing;
         model.train();
         var modelRss = PeakRss.CurrentBytes() ?? 0;
         var rng = new Random(1);
@@ -47,18 +51,6 @@ public static class MemoryBench
         Optimization.ClipAndStep(optimizer, parameters, 1.0);
         var seconds = sw.Elapsed.TotalSeconds;
         return new MemoryResult(config.Name, seconds, (PeakRss.Bytes() ?? 0) / 1048576.0, modelRss / 1048576.0, parameters.Sum(p => p.numel()));
-    }
-
-    /// <summary>False for the LoRA rows until adapters are merged in (see <see cref="Prepare"/>).</summary>
-    public static bool Supports(MemoryConfig config) => config.LoraRank == 0;
-
-    /// <summary>Sets the model up for the configuration. LORA ROWS: adapters come from the lora branch; once merged,
-    /// attach rank-<see cref="MemoryConfig.LoraRank"/> adapters here (base frozen in <see cref="MemoryConfig.BaseDType"/>,
-    /// adapters float32) and make <see cref="Supports"/> true.</summary>
-    static void Prepare(CausalLM model, MemoryConfig config)
-    {
-        if (config.LoraRank > 0) throw new NotSupportedException($"{config.Name}: LoRA adapters are not available in this build");
-        model.Model.GradientCheckpointing = config.GradientCheckpointing;
     }
 
     /// <summary>Advantages of ±1 in groups of one micro-batch; old log-probs from a forward without gradients, as the

@@ -29,8 +29,10 @@ public static class LoraSettings
     {
         if (v.Nullable(Rank) is not { } rank)
         {
+            // A run's own config.json lists every setting with its default, so only a value other than the default
+            // shows that adapters were meant.
             foreach (var s in new Setting[] { Alpha, Dropout, Targets })
-                if (v.Has(s)) throw new ArgumentException($"--{s.Key} needs --lora-rank (it shapes LoRA adapters)");
+                if (v.Has(s) && !Equals(v.Effective(s), s.BoxedDefault)) throw new ArgumentException($"--{s.Key} needs --lora-rank (it shapes LoRA adapters)");
             if (v.Get(DType) != "float32") throw new ArgumentException("--dtype bfloat16 needs --lora-rank: full fine-tuning keeps float32 weights");
             return null;
         }

@@ -107,6 +107,8 @@ public class LoraCliTests
         var outDir = dir.File("run");
         CliAssert.OneLineError(CliProcess.Run("sft", "--init", baseDir, "--task", "addition", "--out", outDir, "--dtype", "bfloat16"),
             "--dtype bfloat16 needs --lora-rank");
+        CliAssert.OneLineError(CliProcess.Run("sft", "--init", baseDir, "--task", "addition", "--out", outDir, "--lora-alpha", "32"),
+            "--lora-alpha needs --lora-rank");
         var adapter = dir.File("adapter");
         Directory.CreateDirectory(adapter);
         File.WriteAllText(Path.Combine(adapter, AdapterFiles.ConfigFile), """{"peft_type": "LORA", "r": 4, "lora_alpha": 8, "target_modules": ["q_proj"]}""");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Rlvr.Cli.Commands;
 using Rlvr.Spec;
@@ -14,7 +13,8 @@ namespace Rlvr.Tests.Rollout;
 [Collection(nameof(GlobalRandomState))]
 public class RemoteEngineLearningTests
 {
-    const int SftSteps = QuickstartCommand.SftSteps;
+    const int SftSteps = RlImprovesAccuracyTests.SftSteps;
+    const string Task = RlImprovesAccuracyTests.SmallerTask;
     const int RlSteps = 5;
     const int Threads = 1;
     const int PromptsPerStep = 32;
@@ -23,11 +23,9 @@ public class RemoteEngineLearningTests
 
     static JsonObject Rl(string init, string outDir, params (string key, string value)[] engine) => TrainCommand.Run(Inputs(
     [
-        ("task", QuickstartCommand.Task), ("seed", "1"), ("threads", Threads.ToString()), ("init", init), ("out", outDir),
-        ("steps", RlSteps.ToString()), ("lr", QuickstartCommand.RlLr.ToString("R", CultureInfo.InvariantCulture)),
-        ("eval-every", RlSteps.ToString()), ("eval-samples", "1"), ("prompts-per-step", PromptsPerStep.ToString()), ("mini-batch-prompts", "8"),
-        ("top-p", QuickstartCommand.RlTopP.ToString("R", CultureInfo.InvariantCulture)),
-        ("min-lr-ratio", QuickstartCommand.RlMinLrRatio.ToString("R", CultureInfo.InvariantCulture)), .. engine,
+        ("task", Task), ("seed", "1"), ("threads", Threads.ToString()), ("init", init), ("out", outDir),
+        ("steps", RlSteps.ToString()), ("eval-every", RlSteps.ToString()), ("eval-samples", "1"),
+        ("prompts-per-step", PromptsPerStep.ToString()), .. engine,
     ]), progress: (_, _, _) => { });
 
     [Fact]
@@ -35,7 +33,7 @@ public class RemoteEngineLearningTests
     {
         if (!ServeProcesses.Available) Assert.Skip("this build has no `rlvr serve` command");
         using var dir = new TempDir();
-        SftCommand.Run(Inputs(("task", QuickstartCommand.Task), ("seed", "1"), ("threads", Threads.ToString()), ("out", dir.File("sft")),
+        SftCommand.Run(Inputs(("task", Task), ("seed", "1"), ("threads", Threads.ToString()), ("out", dir.File("sft")),
             ("steps", SftSteps.ToString()), ("eval-every", "0")));
         var init = Path.Combine(dir.File("sft"), "final");
 

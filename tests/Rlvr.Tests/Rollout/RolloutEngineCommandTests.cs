@@ -57,6 +57,14 @@ public class RolloutEngineCommandTests
     }
 
     [Fact]
+    public void LoraAdaptersAreNotPushedToServersYet()
+    {
+        using var dir = new TempDir();
+        var message = TrainError(dir.File("run"), ("rollout-engine", "openai"), ("rollout-urls", "http://127.0.0.1:8000"), ("lora-rank", "4"));
+        Assert.StartsWith("--lora-rank does not apply with --rollout-engine openai yet", message);
+    }
+
+    [Fact]
     public void TrainSamplesOnTheServersAndRecordsTheEngine()
     {
         using var dir = new TempDir();

@@ -14,8 +14,8 @@ public sealed class GlobalRandomState;
 public class RlImprovesAccuracyTests
 {
     /// <summary>Shorter numbers (shorter responses) and a shorter SFT keep the test near a minute on 2 cores.</summary>
-    const string SmallerTask = "flawed-addition:digits=2-3,test-size=300";
-    const int SftSteps = 300;
+    internal const string SmallerTask = "flawed-addition:digits=2-3,test-size=300";
+    internal const int SftSteps = 300;
     const int RlSteps = 10;
     /// <summary>On 300 held-out problems one accuracy has a standard error of at most 0.029, so a gain of 0.15 is
     /// more than three standard errors of the difference even if the two were independent.</summary>
