@@ -11,10 +11,7 @@ public static class CompareProgress
     public static (int trained, int kept) Run(IReadOnlyList<PlannedRun> plan, Action<PlannedRun, ProgressReporter> train)
     {
         (int, int) result = default;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
+        Bars().Start(ctx =>
             {
                 var overall = ctx.AddTask("runs", maxValue: Math.Max(1, plan.Count));
                 var current = ctx.AddTask("run", autoStart: false);
@@ -39,10 +36,7 @@ public static class CompareProgress
     public static (int trained, int kept) RunParallel(IReadOnlyList<PlannedRun> plan, int parallel, Func<PlannedRun, IReadOnlyList<SettingInput>> inputs)
     {
         (int, int) result = default;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
+        Bars().Start(ctx =>
             {
                 var overall = ctx.AddTask("runs", maxValue: Math.Max(1, plan.Count));
                 result = ParallelRuns.Execute(plan, parallel, inputs, (done, total, running) =>
@@ -54,4 +48,8 @@ public static class CompareProgress
             });
         return result;
     }
+
+    static Progress Bars() => AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn());
 }

@@ -43,7 +43,7 @@ public static class MemoryBench
         var rng = new Random(1);
         var prompts = Enumerable.Range(0, sequences).Select(_ => new[] { rng.Next(shape.VocabSize) }).ToList();
         var responses = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, seqLen - 1).Select(_ => rng.Next(shape.VocabSize)).ToArray()).ToList();
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var parameters = TrainedParameters.List(model);
         var sw = Stopwatch.StartNew();
         using var optimizer = Optimization.CreateAdamW(model, new OptimizerOptions(Lr: 1e-5));
         using var batch = NewBatch(model, prompts, responses, microBatch);
