@@ -110,7 +110,8 @@ public class ScoreCommandTests
         Assert.Equal(["<bos>", "1", "2", "+", "3", "0"], json["tokens"]!.AsArray().Select(n => n!.GetValue<string>()));
         var expected = Rlvr.Evaluation.SequenceScore.Compute(model, ids).LogProbs;
         var actual = json["logprobs"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
-        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i], 1e-9);
+        // Float32 log-probs: other tests may change this process's torch thread count, and with it the summation order.
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i], 1e-5);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
 using Rlvr.Serving;
 using Rlvr.Tests.HuggingFace;
-using TorchSharp;
 
 namespace Rlvr.Tests.Serving;
 
@@ -37,7 +36,6 @@ public sealed class TinyServer : IAsyncDisposable
     /// <summary>A server of its own (for tests that change its weights or need other limits); dispose it.</summary>
     public static async Task<Started> Start(ServeLimits limits, string? apiKey = ApiKey)
     {
-        torch.set_num_threads(1);
         var dir = TinyModels.Dir("tiny-qwen2");
         var served = Checkpoint.Load(dir);
         var server = await OpenAiServer.StartAsync(new ServedModel(served.Model, served.Tokenizer, "tiny-qwen2"), new ServeOptions("127.0.0.1", 0, apiKey, limits));
