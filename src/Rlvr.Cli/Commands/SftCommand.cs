@@ -50,7 +50,7 @@ public static class SftCommand
         var summary = new JsonObject
         {
             ["task"] = task.Name, ["init"] = init, ["parameters"] = model.ParameterCount,
-            ["trained_parameters"] = TrainedParameters.List(model).Sum(p => p.numel()), ["steps"] = options.Steps,
+            ["trained_parameters"] = TrainedParameters.Count(model), ["steps"] = options.Steps,
             ["final_loss"] = result.FinalLoss, ["tokens"] = result.Tokens,
             ["skipped_steps"] = result.SkippedSteps, ["time_s"] = result.Seconds,
             ["sft_flops"] = Flops.Sft(model.ParameterCount, result.Tokens), ["checkpoint"] = run.FinalCheckpoint,

@@ -76,7 +76,7 @@ public static class TrainCommand
         var summary = new JsonObject
         {
             ["task"] = task.Name, ["init"] = init, ["loss"] = options.Objective.Loss, ["adv"] = options.Advantage, ["update"] = rule.Name,
-            ["steps"] = options.Steps, ["trained_parameters"] = TrainedParameters.List(policy.Model).Sum(p => p.numel()),
+            ["steps"] = options.Steps, ["trained_parameters"] = TrainedParameters.Count(policy.Model),
             ["rollouts"] = result.Rollouts, ["backward_passes"] = result.BackwardPasses, ["rollout_tokens"] = result.RolloutTokens,
             ["rl_flops"] = Flops.Rollout(n, result.RolloutTokens), ["time_s"] = result.Seconds, ["checkpoint"] = run.FinalCheckpoint,
         };

@@ -11,4 +11,7 @@ public static class TrainedParameters
         model.Adapters?.NamedParameters ?? model.named_parameters().ToList();
 
     public static List<Parameter> List(CausalLM model) => Of(model).Select(p => p.parameter).ToList();
+
+    /// <summary>How many numbers the run trains (summary.json's trained_parameters).</summary>
+    public static long Count(CausalLM model) => Of(model).Sum(p => p.parameter.numel());
 }
