@@ -9,8 +9,15 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "checkpoint or Hugging Face model directory (or a preset name: random weights)", Required = true };
-        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter directory to serve on top of the model" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "checkpoint or Hugging Face model directory (or a preset name: random weights); unset with --adapter: the adapter's base_model_name_or_path",
+        };
+        var adapter = new Option<string[]>("--adapter")
+        {
+            Description = "LoRA adapter (PEFT directory) to serve on top of the model as its own model name: [NAME=]DIR, repeatable or comma-separated (NAME defaults to the directory's name)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var servedName = new Option<string?>("--served-model-name") { Description = "the name requests give as \"model\" (default: --model as given)" };
         var host = new Option<string>("--host") { Description = "address to bind (127.0.0.1: this machine only; 0.0.0.0: every interface)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0: a free one)", DefaultValueFactory = _ => 8000 };
@@ -27,13 +34,15 @@ public static class ServeCommand
             var portNumber = r.AtLeast(port, 0);
             if (portNumber > 65535) throw new ArgumentException($"--port: must be at most 65535, got {portNumber}");
             var limits = new ServeLimits(MaxBatch: r.AtLeast(maxBatch, 1), MaxQueuedRows: r.AtLeast(maxQueue, 1));
-            if (r.GetValue(adapter) is not null)
-                throw new ArgumentException("--adapter: LoRA adapters are not supported by rlvr serve yet; serve a merged checkpoint");
+            var adapters = ServeAdapters.Parse(r.GetValue(adapter) ?? []);
             var options = new ServeOptions(r.GetValue(host)!, portNumber, r.GetValue(apiKey), limits);
+            var modelArg = r.GetValue(model) ?? ServeAdapters.BaseModel(adapters);
+            var name = r.GetValue(servedName) ?? modelArg;
+            ServeAdapters.CheckNames(adapters, name);
             var dev = Common.ResolveDevice(r.GetValue(device)!, r.AtLeast(threads, 0));
-            var modelArg = r.GetValue(model)!;
             var (m, tokenizer) = Common.LoadOrCreate(modelArg, dev, r.GetValue(seed), Common.ResolveDType(r.GetValue(dtype)!));
-            using var served = new ServedModel(m, tokenizer, r.GetValue(servedName) ?? modelArg);
+            using var served = new ServedModel(m, tokenizer, name);
+            ServeAdapters.Load(served, adapters);
             return Serve(served, options).GetAwaiter().GetResult();
         }));
         return cmd;

@@ -92,14 +92,17 @@ public static class AdapterFiles
 
     /// <summary>Copies the adapter weights into the attached adapters, in place (an optimizer stays valid); every key
     /// must be there with its shape, and no other.</summary>
-    public static void LoadWeights(string directory, LoraAdapters adapters)
+    public static void LoadWeights(string directory, LoraAdapters adapters) => LoadWeights(directory, adapters.NamedParameters);
+
+    /// <summary>Copies the adapter weights into <paramref name="expected"/> (PEFT keys), in place; every key must be there
+    /// with its shape, and no other.</summary>
+    public static void LoadWeights(string directory, IReadOnlyList<(string name, TorchSharp.Modules.Parameter parameter)> expected)
     {
         var path = Path.Combine(directory, WeightsFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{directory}: no {WeightsFile}", path);
         var stored = SafeTensors.Load(path);
         try
         {
-            var expected = adapters.NamedParameters;
             if (stored.Keys.FirstOrDefault(k => expected.All(e => e.name != k)) is { } unexpected)
                 throw new InvalidDataException($"{path}: tensor '{unexpected}' matches no adapted module of the model with {ConfigFile}'s target_modules");
             using var _ = no_grad();

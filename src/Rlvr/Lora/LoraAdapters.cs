@@ -38,9 +38,8 @@ public sealed class LoraAdapters : IStateful, IDisposable
         if (model.Adapters is not null) throw new InvalidOperationException("the model already has adapters");
         var adapters = new LoraAdapters(model, config, baseModel, seed);
         foreach (var p in model.parameters()) p.requires_grad_(false);
-        foreach (var (path, module) in model.named_modules())
+        foreach (var (path, linear) in Targets(model, config))
         {
-            if (module is not Linear linear || !config.Targets.Contains(path[(path.LastIndexOf('.') + 1)..]) || !path.StartsWith("model.layers.")) continue;
             var weight = linear.weight!;
             var layer = new LoraLayer(weight.shape[1], weight.shape[0], config, adapters.generator, weight.device);
             var hook = linear.register_forward_hook((_, input, output) => adapters.Adapt(layer, input, output));
@@ -49,6 +48,12 @@ public sealed class LoraAdapters : IStateful, IDisposable
         model.Adapters = adapters;
         return adapters;
     }
+
+    /// <summary>The decoder layers' projections that <paramref name="config"/> adapts, by module path, in module order.</summary>
+    public static IEnumerable<(string path, Linear linear)> Targets(CausalLM model, LoraConfig config) =>
+        model.named_modules()
+            .Where(m => m.module is Linear && m.name.StartsWith("model.layers.") && config.Targets.Contains(m.name[(m.name.LastIndexOf('.') + 1)..]))
+            .Select(m => (m.name, (Linear)m.module));
 
     Tensor Adapt(LoraLayer layer, Tensor input, Tensor output)
     {
@@ -63,7 +68,8 @@ public sealed class LoraAdapters : IStateful, IDisposable
     public IReadOnlyList<(string name, Parameter parameter)> NamedParameters =>
         adapted.SelectMany(a => new[] { (Key(a.path, "lora_A"), a.layer.A), (Key(a.path, "lora_B"), a.layer.B) }).ToList();
 
-    static string Key(string path, string matrix) => $"{KeyPrefix}{path}.{matrix}.weight";
+    /// <summary>The PEFT key of one adapter matrix ("lora_A" or "lora_B") of the module at <paramref name="path"/>.</summary>
+    public static string Key(string path, string matrix) => $"{KeyPrefix}{path}.{matrix}.weight";
 
     /// <summary>Until disposed, the model computes as the base model.</summary>
     public IDisposable Disabled()

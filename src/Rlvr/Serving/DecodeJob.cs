@@ -4,14 +4,16 @@ using Rlvr.Tokenization;
 namespace Rlvr.Serving;
 
 /// <summary>One prompt of a request and its <see cref="SamplingParams.N"/> continuations: the unit the model worker
-/// batches. With <paramref name="streaming"/>, every decode step's deltas are written to <see cref="Deltas"/>.</summary>
+/// batches. With <paramref name="streaming"/>, every decode step's deltas are written to <see cref="Deltas"/>. Jobs are
+/// batched only with jobs of the same <see cref="Adapter"/>.</summary>
 public sealed class DecodeJob
 {
     readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DecodeJob(int[] prompt, SamplingParams p, ITokenizer tokenizer, bool streaming)
+    public DecodeJob(int[] prompt, SamplingParams p, ITokenizer tokenizer, bool streaming, ServedAdapter? adapter = null)
     {
         Prompt = prompt;
+        Adapter = adapter;
         Params = p;
         Sequences = Enumerable.Range(0, p.N).Select(i => new SequenceState(i, tokenizer, p)).ToArray();
         Deltas = streaming ? Channel.CreateUnbounded<SequenceDelta>(new() { SingleWriter = true }) : null;
@@ -19,6 +21,9 @@ public sealed class DecodeJob
 
     public int[] Prompt { get; }
     public SamplingParams Params { get; }
+
+    /// <summary>The LoRA adapter to decode with; null: the base model.</summary>
+    public ServedAdapter? Adapter { get; }
     public SequenceState[] Sequences { get; }
     public Channel<SequenceDelta>? Deltas { get; }
 

@@ -19,25 +19,29 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
         app.MapPost("/v1/completions", (RequestDelegate)Completions);
         app.MapPost("/v1/chat/completions", (RequestDelegate)ChatCompletions);
         app.MapPost("/update_weights_from_disk", (RequestDelegate)UpdateWeightsFromDisk);
-        app.MapPost("/v1/load_lora_adapter", (RequestDelegate)LoraAdapters);
-        app.MapPost("/v1/unload_lora_adapter", (RequestDelegate)LoraAdapters);
+        app.MapPost("/v1/load_lora_adapter", (RequestDelegate)LoadLoraAdapter);
+        app.MapPost("/v1/unload_lora_adapter", (RequestDelegate)UnloadLoraAdapter);
     }
 
+    // As vLLM lists them: the base model, then each adapter with its directory as "root" and the base as "parent".
     Task Models(HttpContext context) => OpenAiServer.WriteJson(context, 200, new JsonObject
     {
         ["object"] = "list",
-        ["data"] = new JsonArray(new JsonObject
-        {
-            ["id"] = model.Name, ["object"] = "model", ["created"] = created, ["owned_by"] = "rlvr", ["root"] = model.Name,
-            ["parent"] = null, ["max_model_len"] = model.ContextLength,
-        }),
+        ["data"] = new JsonArray([ModelCard(model.Name, model.Name, null, model.ContextLength),
+            .. model.Adapters.All.Select(a => ModelCard(a.Name, a.Directory, model.Name, null))]),
     });
+
+    JsonNode ModelCard(string id, string root, string? parent, int? maxModelLen) => new JsonObject
+    {
+        ["id"] = id, ["object"] = "model", ["created"] = created, ["owned_by"] = "rlvr", ["root"] = root, ["parent"] = parent,
+        ["max_model_len"] = maxModelLen,
+    };
 
     async Task Completions(HttpContext context)
     {
         var request = GenerationRequest.Completion(await ReadBody(context), model, limits);
-        var jobs = request.Prompts.Select(p => new DecodeJob(p, request.Params, model.Tokenizer, request.Stream)).ToList();
-        var json = new ResponseJson("cmpl-" + NewId(), model.Name, model.Tokenizer, request);
+        var jobs = request.Prompts.Select(p => new DecodeJob(p, request.Params, model.Tokenizer, request.Stream, request.Adapter)).ToList();
+        var json = new ResponseJson("cmpl-" + NewId(), request.ModelName(model), model.Tokenizer, request);
         worker.Submit(jobs);
         if (!request.Stream)
         {
@@ -56,8 +60,8 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
     async Task ChatCompletions(HttpContext context)
     {
         var request = GenerationRequest.ChatCompletion(await ReadBody(context), model, limits);
-        var job = new DecodeJob(request.Prompts[0], request.Params, model.Tokenizer, request.Stream);
-        var json = new ResponseJson("chatcmpl-" + NewId(), model.Name, model.Tokenizer, request);
+        var job = new DecodeJob(request.Prompts[0], request.Params, model.Tokenizer, request.Stream, request.Adapter);
+        var json = new ResponseJson("chatcmpl-" + NewId(), request.ModelName(model), model.Tokenizer, request);
         worker.Submit([job]);
         if (!request.Stream)
         {
@@ -93,8 +97,48 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
         });
     }
 
-    Task LoraAdapters(HttpContext context) =>
-        throw new ApiException(501, "LoRA adapters are not supported by this build of rlvr serve yet; serve a merged checkpoint and use /update_weights_from_disk");
+    /// <summary>vLLM's endpoint: {"lora_name", "lora_path", "load_inplace"} reads a PEFT adapter directory between batches
+    /// and serves it as the model lora_name; answered in plain text as vLLM does. A directory that cannot be read is
+    /// 404, one whose config or tensors do not fit the model 400; either way nothing changes.</summary>
+    async Task LoadLoraAdapter(HttpContext context)
+    {
+        var f = await ReadBody(context);
+        var (name, path) = (f.String("lora_name"), f.String("lora_path"));
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(path))
+            throw new ApiException(400, "Both 'lora_name' and 'lora_path' must be provided.", type: "InvalidUserInput");
+        if (name == model.Name) throw new ApiException(400, $"'{name}' is the base model's name; give the adapter another", "lora_name", "InvalidUserInput");
+        var replace = f.Bool("load_inplace", false);
+        try
+        {
+            await worker.Control(m => m.Adapters.Load(name, path, replace));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ApiException(404, $"Loading lora {name} failed: {e.Message}", "lora_path", "NotFoundError");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ApiException(400, $"Loading lora {name} failed: {e.Message}", "lora_path");
+        }
+        await WriteText(context, $"Success: LoRA adapter '{name}' added successfully.");
+    }
+
+    /// <summary>vLLM's endpoint: {"lora_name"} stops serving an adapter once the batches queued before it are done.</summary>
+    async Task UnloadLoraAdapter(HttpContext context)
+    {
+        var name = (await ReadBody(context)).String("lora_name");
+        if (string.IsNullOrEmpty(name))
+            throw new ApiException(400, "'lora_name' needs to be provided to unload a LoRA adapter.", type: "InvalidUserInput");
+        await worker.Control(m => m.Adapters.Unload(name));
+        await WriteText(context, $"Success: LoRA adapter '{name}' removed successfully.");
+    }
+
+    static Task WriteText(HttpContext context, string text)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text);
+    }
 
     async Task<RequestFields> ReadBody(HttpContext context)
     {

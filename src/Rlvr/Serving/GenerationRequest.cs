@@ -6,9 +6,13 @@ namespace Rlvr.Serving;
 
 /// <summary>A parsed /v1/completions or /v1/chat/completions body: the prompts as token ids (with the text each came
 /// from, for echo) and how to continue them. Field names and defaults are vLLM's OpenAI-compatible ones.</summary>
+/// <param name="Adapter">The LoRA adapter the request named as "model"; null: the base model.</param>
 public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, IReadOnlyList<string?> PromptTexts, SamplingParams Params,
-    bool Stream, bool IncludeUsage, bool TokensAsIds)
+    bool Stream, bool IncludeUsage, bool TokensAsIds, ServedAdapter? Adapter)
 {
+    /// <summary>The name responses carry as "model": the adapter's, or the base model's.</summary>
+    public string ModelName(ServedModel model) => Adapter?.Name ?? model.Name;
+
     /// <summary>Completion fields this server reads (others are ignored, as vLLM ignores unknown fields).</summary>
     public static readonly string[] CompletionFields =
     [
@@ -29,20 +33,20 @@ public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, IReadOnlyLi
 
     public static GenerationRequest Completion(RequestFields f, ServedModel model, ServeLimits limits)
     {
-        CheckModel(f, model);
+        var adapter = ResolveModel(f, model);
         var addSpecial = f.Bool("add_special_tokens", true);
         var (prompts, texts) = ReadPrompt(f, model, addSpecial, limits);
         int? logprobs = f.Has("logprobs") ? f.Int("logprobs", 0, 0, limits.MaxLogprobs) : null;
         var echo = f.Bool("echo", false);
         var p = ReadSampling(f, model, limits, prompts, f.Int("max_tokens", DefaultCompletionMaxTokens, 0), "max_tokens", logprobs, echo, model.Tokenizer.StopIds);
-        var request = Finish(f, prompts, texts, p);
+        var request = Finish(f, prompts, texts, p, adapter);
         if (request.Stream && echo) throw ApiException.BadRequest("'echo' is not supported with 'stream'", "echo");
         return request;
     }
 
     public static GenerationRequest ChatCompletion(RequestFields f, ServedModel model, ServeLimits limits)
     {
-        CheckModel(f, model);
+        var adapter = ResolveModel(f, model);
         var chat = model.Chat ?? throw ApiException.BadRequest($"the model {model.Name} has no chat template (tokenizer_config.json 'chat_template'); use /v1/completions");
         var messages = f["messages"] is JsonArray m && m.Count > 0 && m.All(x => x is JsonObject)
             ? m : throw ApiException.BadRequest("'messages' must be a non-empty list of message objects", "messages");
@@ -64,21 +68,26 @@ public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, IReadOnlyLi
             : f.Int("max_tokens", Math.Max(0, Math.Min(limits.MaxTokens, room)), 0);
         var field = f.Has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         var p = ReadSampling(f, model, limits, [prompt], maxTokens, field, logprobs, echo: false, chat.StopIds);
-        return Finish(f, [prompt], [rendered], p);
+        return Finish(f, [prompt], [rendered], p, adapter);
     }
 
-    static GenerationRequest Finish(RequestFields f, List<int[]> prompts, List<string?> texts, SamplingParams p)
+    static GenerationRequest Finish(RequestFields f, List<int[]> prompts, List<string?> texts, SamplingParams p, ServedAdapter? adapter)
     {
         var streamOptions = f.Object("stream_options");
         var includeUsage = streamOptions is not null && new RequestFields(streamOptions).Bool("include_usage", false);
-        return new GenerationRequest(prompts, texts, p, f.Bool("stream", false), includeUsage, f.Bool("return_tokens_as_token_ids", false));
+        return new GenerationRequest(prompts, texts, p, f.Bool("stream", false), includeUsage, f.Bool("return_tokens_as_token_ids", false), adapter);
     }
 
-    static void CheckModel(RequestFields f, ServedModel model)
+    /// <summary>The adapter "model" names (null for the base model or no name); 404 for a name the server does not serve.</summary>
+    static ServedAdapter? ResolveModel(RequestFields f, ServedModel model)
     {
-        if (f.String("model") is { } name && name != model.Name)
-            throw new ApiException(404, $"The model `{name}` does not exist (this server serves `{model.Name}`).", "model");
+        if (f.String("model") is not { } name || name == model.Name) return null;
+        return model.Adapters.Find(name)
+            ?? throw new ApiException(404, $"The model `{name}` does not exist (this server serves `{model.Name}`{AdapterNames(model)}).", "model");
     }
+
+    static string AdapterNames(ServedModel model) => model.Adapters.All is { Count: > 0 } all
+        ? " and the LoRA adapters " + string.Join(", ", all.Select(a => $"`{a.Name}`")) : "";
 
     static SamplingParams ReadSampling(RequestFields f, ServedModel model, ServeLimits limits, List<int[]> prompts,
         int maxTokens, string maxTokensField, int? logprobs, bool echo, IReadOnlySet<int> eosIds)

@@ -3,7 +3,9 @@ namespace Rlvr.Serving;
 /// <summary>The one thread that runs torch for a server. Jobs wait in a queue; each time the model is free, the worker
 /// takes every waiting job that fits in <c>maxBatch</c> rows and decodes them as one batch, and jobs arriving while it
 /// runs join it at a decode step when they fit (see <see cref="BatchDecoder"/>), so throughput grows with the number
-/// of concurrent requests. Control actions (a weight swap) run between batches, in arrival order.</summary>
+/// of concurrent requests. A batch decodes jobs of one LoRA adapter (or of the base model) only: it takes the waiting
+/// jobs of its own adapter, and jobs for another adapter wait for a batch of their own. Control actions (a weight
+/// swap, an adapter load or unload) run between batches, in arrival order.</summary>
 public sealed class ModelWorker : IDisposable
 {
     abstract record Item;
@@ -74,14 +76,26 @@ public sealed class ModelWorker : IDisposable
                 continue;
             }
             var batch = TakeBatch(((JobItem)item).Job);
+            var adapter = batch[0].Adapter;
+            if (adapter is { Unloaded: true })
+            {
+                // Unloaded after the request was accepted: answered as a request for an unknown model.
+                foreach (var job in batch) job.Fail(new ApiException(404, $"The model `{adapter.Name}` does not exist (its LoRA adapter was unloaded).", "model"));
+                continue;
+            }
             Interlocked.Increment(ref batches);
+            served.Adapters.Active = adapter;
             try
             {
-                BatchDecoder.Run(served, batch, maxBatch, TakeJoiners);
+                BatchDecoder.Run(served, batch, maxBatch, (free, len, room) => TakeJoiners(adapter, free, len, room));
             }
             catch (Exception e)
             {
                 foreach (var job in batch) job.Fail(e);
+            }
+            finally
+            {
+                served.Adapters.Active = null;
             }
         }
     }
@@ -99,33 +113,41 @@ public sealed class ModelWorker : IDisposable
         }
     }
 
-    // The first job always runs, even when alone it exceeds maxBatch rows; later ones join while they fit.
+    // The first job always runs, even when alone it exceeds maxBatch rows; later jobs of its adapter join while they
+    // fit, passing over other adapters' jobs (which keep their places) up to the next control action.
     List<DecodeJob> TakeBatch(DecodeJob first)
     {
         var batch = new List<DecodeJob> { first };
         int rows = first.Params.N;
         lock (queue)
         {
-            while (queue.First?.Value is JobItem next && rows + next.Job.Params.N <= maxBatch)
+            for (var node = queue.First; node?.Value is JobItem { Job: var next };)
             {
-                queue.RemoveFirst();
-                queuedRows -= next.Job.Params.N;
-                rows += next.Job.Params.N;
-                batch.Add(next.Job);
+                var following = node.Next;
+                if (next.Adapter == first.Adapter)
+                {
+                    if (rows + next.Params.N > maxBatch) break;
+                    queue.Remove(node);
+                    queuedRows -= next.Params.N;
+                    rows += next.Params.N;
+                    batch.Add(next);
+                }
+                node = following;
             }
         }
         return batch;
     }
 
-    // Waiting jobs that fit a running batch, in arrival order: the first that does not fit (or a control action,
-    // which must wait for the batch to end) stops the taking.
-    IReadOnlyList<DecodeJob> TakeJoiners(int freeRows, int maxPromptLen, int room)
+    // Waiting jobs that fit a running batch, in arrival order: the first that does not fit, is for another adapter
+    // (so that the batch drains and that job's turn comes) or is a control action (which must wait for the batch to
+    // end) stops the taking.
+    IReadOnlyList<DecodeJob> TakeJoiners(ServedAdapter? adapter, int freeRows, int maxPromptLen, int room)
     {
         var joiners = new List<DecodeJob>();
         lock (queue)
         {
-            while (queue.First?.Value is JobItem { Job: var next } && next.Params.N <= freeRows && next.Prompt.Length <= maxPromptLen
-                   && next.Params.MaxTokens >= 1 && next.Params.MaxTokens <= room)
+            while (queue.First?.Value is JobItem { Job: var next } && next.Adapter == adapter && next.Params.N <= freeRows
+                   && next.Prompt.Length <= maxPromptLen && next.Params.MaxTokens >= 1 && next.Params.MaxTokens <= room)
             {
                 queue.RemoveFirst();
                 queuedRows -= next.Params.N;

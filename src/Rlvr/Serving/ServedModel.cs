@@ -6,7 +6,7 @@ using Rlvr.Tokenization;
 namespace Rlvr.Serving;
 
 /// <summary>The model a server answers for: its weights (owned by the <see cref="ModelWorker"/> thread), tokenizer, chat
-/// template and the name requests give as "model".</summary>
+/// template, the name requests give as "model", and the LoRA adapters served on top of it under their own names.</summary>
 public sealed class ServedModel(CausalLM model, ITokenizer tokenizer, string name) : IDisposable
 {
     // Read at start, before the worker decodes with the same tokenizer: a template that does not parse fails here.
@@ -16,6 +16,7 @@ public sealed class ServedModel(CausalLM model, ITokenizer tokenizer, string nam
     public CausalLM Model { get; } = model;
     public ITokenizer Tokenizer { get; } = new SynchronizedTokenizer(tokenizer);
     public string Name { get; } = name;
+    public ServedAdapters Adapters { get; } = new(model);
     public int ContextLength => Model.Config.MaxPositionEmbeddings;
     public int VocabSize => Model.Config.VocabSize;
 
@@ -30,7 +31,11 @@ public sealed class ServedModel(CausalLM model, ITokenizer tokenizer, string nam
         lock (templateGate) return template.Render(messages, addGenerationPrompt, variables);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Adapters.Dispose();
+        Model.Dispose();
+    }
 
     static (ChatTemplate, IReadOnlySet<int>)? LoadChat(ITokenizer tokenizer)
     {

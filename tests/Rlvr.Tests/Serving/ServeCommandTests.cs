@@ -33,6 +33,31 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Rlvr_serve_adapter_without_model_serves_the_adapters_base_and_the_adapter_by_name()
+    {
+        var dir = TinyModels.Dir("tiny-qwen2");
+        using var tmp = new TempDir();
+        ServeLoraTests.WriteAdapter(dir, tmp.File("adapter"), seed: 3);
+        using var process = CliProcess.Start(["serve", "--adapter", $"mine={tmp.File("adapter")}", "--port", "0", "--threads", "1"]);
+        try
+        {
+            var first = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+            Assert.StartsWith("listening on http://127.0.0.1:", first);
+            using var client = new HttpClient { BaseAddress = new Uri(first!["listening on ".Length..]) };
+            var models = JsonNode.Parse(await client.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
+            Assert.Equal([Path.GetFullPath(dir), "mine"], models.Select(m => m!["id"]!.GetValue<string>()));
+            Assert.Equal(Path.GetFullPath(dir), models[1]!["parent"]!.GetValue<string>());
+            var body = await Ok(client, "/v1/completions", new JsonObject { ["model"] = "mine", ["prompt"] = Ids([9707, 1879]), ["max_tokens"] = 2 });
+            Assert.Equal("mine", body["model"]!.GetValue<string>());
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public void Bad_options_are_one_line_errors()
     {
         var dir = TinyModels.Dir("tiny-qwen2");
@@ -40,6 +65,9 @@ public sealed class ServeCommandTests
         CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--host", "example.com", "--port", "0"), "--host");
         CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--adapter", dir), "--adapter");
         using var tmp = new TempDir();
+        CliAssert.OneLineError(CliProcess.Run("serve", "--adapter", tmp.File("none")), "--adapter");
+        CliAssert.OneLineError(CliProcess.Run("serve", "--model", dir, "--adapter", $"a={dir},a={dir}"), "--adapter");
+        CliAssert.OneLineError(CliProcess.Run("serve", "--port", "0"), "--model");
         CliAssert.OneLineError(CliProcess.Run("bench", "--suite", "serve", "--clients", "1,0", "--out", tmp.File("b.json")), "--clients");
         Assert.False(File.Exists(tmp.File("b.json")));
     }

@@ -97,12 +97,16 @@ public sealed class ServeErrorTests(TinyServer fixture) : IClassFixture<TinyServ
     }
 
     [Fact]
-    public async Task Lora_endpoints_say_adapters_are_not_supported()
+    public async Task A_lora_adapter_that_is_not_there_is_404_and_the_server_stays_up()
     {
         var s = await fixture.Get();
-        var (status, json) = await Post(s.Client, "/v1/load_lora_adapter", "{\"lora_name\": \"a\", \"lora_path\": \"/tmp/a\"}");
-        Assert.Equal(501, status);
-        AssertError(json, 501, null);
+        var (status, json) = await Post(s.Client, "/v1/load_lora_adapter", "{\"lora_name\": \"a\", \"lora_path\": \"/nonexistent/a\"}");
+        Assert.Equal(404, status);
+        AssertError(json, 404, "lora_path");
+        (status, json) = await Post(s.Client, "/v1/unload_lora_adapter", "{\"lora_name\": 5}");
+        Assert.Equal(400, status);
+        AssertError(json, 400, "lora_name");
+        await AssertStillServing(s.Client);
     }
 
     static void AssertError(JsonObject json, int status, string? param)
