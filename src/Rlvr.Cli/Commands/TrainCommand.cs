@@ -37,9 +37,6 @@ public static class TrainCommand
         var options = RlSettings.Options(spec);
         options.Validate();
         RolloutEngines.Validate(spec, RlSettings.UseSamplerLogProbs);
-        if (spec.ChosenName(RolloutEngines.Kind) != "local" && spec.Values.Nullable(LoraSettings.Rank) is not null)
-            throw new ArgumentException($"--{LoraSettings.Rank.Key} does not apply with --{RolloutEngines.Kind.Selector.Key} {spec.ChosenName(RolloutEngines.Kind)} yet: " +
-                "adapters are not pushed to servers (/v1/load_lora_adapter); train LoRA with the local engine, or fine-tune all weights on SGLang");
         var rule = spec.Build(UpdateRules.Kind);
         var createEngine = spec.Build(RolloutEngines.Kind);
         var init = spec.Get(RlSettings.Init);

@@ -14,6 +14,8 @@ public interface IRolloutEngine : IDisposable
     /// prompts, options and seed give the same responses.</summary>
     Generation Generate(IReadOnlyList<int[]> prompts, int n, SamplingOptions sampling, IReadOnlyCollection<int> stopIds, int padId, ulong seed);
 
-    /// <summary>Makes the engine sample from the policy's current weights; returns once it does.</summary>
-    void SyncWeights(CausalLM policy, ITokenizer tokenizer);
+    /// <summary>Makes the engine sample from the policy's current weights (its LoRA adapters, when it has some);
+    /// returns once it does.</summary>
+    /// <param name="step">The optimizer steps the policy has taken (0 before the first): names what is pushed.</param>
+    void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step);
 }

@@ -23,7 +23,7 @@ public sealed class LocalRolloutEngine(CausalLM policy) : IRolloutEngine
         }
     }
 
-    public void SyncWeights(CausalLM policy, ITokenizer tokenizer) { }
+    public void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step) { }
 
     public void Dispose() { }
 }

@@ -24,7 +24,7 @@ public static class RolloutEngines
         "local",
         [
             new("local", "sample with the policy in this process", [], _ => (policy, _) => new LocalRolloutEngine(policy)),
-            new("openai", "sample on OpenAI-compatible servers (/v1/completions; weights via /update_weights_from_disk)", [Urls, Timeout, Retries],
+            new("openai", "sample on OpenAI-compatible servers (/v1/completions; weights via /update_weights_from_disk, LoRA adapters via /v1/load_lora_adapter)", [Urls, Timeout, Retries],
                 v => (policy, dir) => new RemoteRolloutEngine(Remote(v), dir, policy.Config.VocabSize)),
         ]);
 

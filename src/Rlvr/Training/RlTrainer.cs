@@ -85,7 +85,7 @@ public sealed class RlTrainer
         checkpoints.ResumeFrom(resumeFrom, totals, o.Steps);
 
         using var metrics = new MetricsLog(run.MetricsPath, append: resumeFrom is not null);
-        engine.SyncWeights(model, tokenizer); // servers and trainer start from the same weights
+        engine.SyncWeights(model, tokenizer, totals.Step); // servers and trainer start from the same weights
         // Time of earlier sessions of this run (from the checkpoint) plus this session's.
         var secondsBefore = totals.Seconds;
         var clock = Stopwatch.StartNew();
@@ -129,7 +129,7 @@ public sealed class RlTrainer
             totals.BackwardPasses += update.BackwardPasses;
             var timeUpdate = updateClock.Elapsed.TotalSeconds;
             var syncClock = Stopwatch.StartNew();
-            engine.SyncWeights(model, tokenizer); // the next step samples from the updated policy
+            engine.SyncWeights(model, tokenizer, step); // the next step samples from the updated policy
             var timeSync = syncClock.Elapsed.TotalSeconds;
 
             var row = StepMetrics(step, lr, batch, update, totals.Rollouts, totals.BackwardPasses, timeRollout, timeUpdate);

@@ -57,14 +57,6 @@ public class RolloutEngineCommandTests
     }
 
     [Fact]
-    public void LoraAdaptersAreNotPushedToServersYet()
-    {
-        using var dir = new TempDir();
-        var message = TrainError(dir.File("run"), ("rollout-engine", "openai"), ("rollout-urls", "http://127.0.0.1:8000"), ("lora-rank", "4"));
-        Assert.StartsWith("--lora-rank does not apply with --rollout-engine openai yet", message);
-    }
-
-    [Fact]
     public void TrainSamplesOnTheServersAndRecordsTheEngine()
     {
         using var dir = new TempDir();
@@ -87,7 +79,7 @@ public class RolloutEngineCommandTests
         Assert.InRange(row["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
     }
 
-    static SettingInput[] RemoteRun(string init, RunDirectory run, int steps, string urls, params SettingInput[] more) =>
+    internal static SettingInput[] RemoteRun(string init, RunDirectory run, int steps, string urls, params SettingInput[] more) =>
     [
         new("init", init, "--init"), new("task", "addition", "--task"), new("out", run.Root, "--out"),
         new("steps", steps.ToString(), "--steps"), new("prompts-per-step", "2", "--prompts-per-step"), new("group-size", "2", "--group-size"),

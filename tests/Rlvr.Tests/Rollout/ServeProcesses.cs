@@ -12,13 +12,13 @@ public sealed class ServeProcesses : IDisposable
     /// <summary>Whether this build has `rlvr serve` (it comes from another line of work; tests skip visibly without it).</summary>
     public static bool Available => Type.GetType("Rlvr.Cli.Commands.ServeCommand, Rlvr.Cli") is not null;
 
-    public ServeProcesses(string modelDirectory, int count, int threads)
+    public ServeProcesses(string modelDirectory, int count, int threads, params string[] options)
     {
         using var http = new HttpClient();
         for (int i = 0; i < count; i++)
         {
             var port = LoopbackPorts.Free();
-            var process = CliProcess.Start(["serve", "--model", modelDirectory, "--port", port.ToString(), "--threads", threads.ToString()]);
+            var process = CliProcess.Start(["serve", "--model", modelDirectory, "--port", port.ToString(), "--threads", threads.ToString(), .. options]);
             // Drain both pipes so a chatty server never blocks on a full one; keep stderr for the error message.
             var error = new System.Text.StringBuilder();
             process.OutputDataReceived += (_, _) => { };
@@ -33,6 +33,13 @@ public sealed class ServeProcesses : IDisposable
     }
 
     public List<Uri> Urls { get; } = [];
+
+    /// <summary>Kills server <paramref name="index"/> at once (as a crash would) and waits until it is gone.</summary>
+    public void Kill(int index)
+    {
+        processes[index].Kill(entireProcessTree: true);
+        processes[index].WaitForExit();
+    }
 
     static void WaitUntilHealthy(HttpClient http, Process process, Uri url, System.Text.StringBuilder error)
     {

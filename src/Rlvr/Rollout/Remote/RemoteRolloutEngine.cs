@@ -15,22 +15,32 @@ public sealed record RemoteEngineOptions(IReadOnlyList<Uri> Urls, TimeSpan Timeo
 /// its n responses, sent to the server with the fewest outstanding requests; a failed or timed-out request is retried
 /// on another server. Each request is one task that returns its group once, so no group is lost or counted twice: a
 /// timed-out attempt is cancelled and its late reply never read. Weights reach the servers through a directory:
-/// written under the run, then every server is told to reload it.</summary>
+/// written under the run, then every server is told to reload it (SGLang's /update_weights_from_disk), or, for a
+/// policy with LoRA adapters, to load the adapter under a new name that the next requests give as their model
+/// (vLLM's /v1/load_lora_adapter).</summary>
 public sealed class RemoteRolloutEngine : IRolloutEngine
 {
     readonly RemoteEngineOptions options;
     readonly string weightsDirectory;
     readonly int vocabSize;
     readonly ServerPool pool;
-    readonly HttpClient http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    readonly HttpClient http;
+    readonly Action<string> warn;
+
+    // The adapter the servers sample from, once one has been pushed: its name (sent as every request's model) and directory.
+    (string Name, string Directory)? adapter;
 
     /// <param name="weightsDirectory">Where the policy's weights are written for the servers to load (replaced whole each time).</param>
     /// <param name="warn">Where warnings go (a dropped server); stderr by default.</param>
-    public RemoteRolloutEngine(RemoteEngineOptions options, string weightsDirectory, int vocabSize, Action<string>? warn = null)
+    /// <param name="handler">Sends the HTTP requests (a proxy, or a test's observer); the default handler when null.</param>
+    public RemoteRolloutEngine(RemoteEngineOptions options, string weightsDirectory, int vocabSize, Action<string>? warn = null,
+        HttpMessageHandler? handler = null)
     {
+        http = new HttpClient(handler ?? new HttpClientHandler()) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         if (options.Urls.Count == 0) throw new ArgumentException("--rollout-urls: at least one server is needed");
         (this.options, this.weightsDirectory, this.vocabSize) = (options, weightsDirectory, vocabSize);
-        pool = new ServerPool(options.Urls, warn ?? Console.Error.WriteLine);
+        this.warn = warn ?? Console.Error.WriteLine;
+        pool = new ServerPool(options.Urls, this.warn);
     }
 
     public bool IsRemote => true;
@@ -83,7 +93,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             string? failure = null;
             try
             {
-                if (server.Model is { } model) body["model"] = model;
+                if ((adapter?.Name ?? server.Model) is { } model) body["model"] = model;
                 return parse(await Send(server, HttpMethod.Post, CompletionWire.Path, body, step));
             }
             catch (Exception e) when (!step.IsCancellationRequested)
@@ -121,28 +131,52 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
     }
 
     /// <summary>Writes the policy to the weights directory and has every server load it; returns when all that are
-    /// still in use have confirmed. A server that fails the update is retired (it would sample from stale weights).</summary>
-    public void SyncWeights(CausalLM policy, ITokenizer tokenizer)
+    /// still in use have confirmed. A server that fails the update is retired (it would sample from stale weights).
+    /// With LoRA adapters only the adapter is written, to a directory of its own named after
+    /// <paramref name="step"/>, and loaded under that name; the previous adapter is then unloaded and its directory
+    /// removed.</summary>
+    public void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step)
     {
-        Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
-        var failures = Task.Run(UpdateAllAsync).GetAwaiter().GetResult().OfType<string>().ToList();
+        if (policy.Adapters is null)
+        {
+            Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
+            var body = WeightUpdateWire.Request(weightsDirectory);
+            Update(WeightUpdateWire.Path, weightsDirectory, async server =>
+            {
+                if (WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None)) is { } failure)
+                    throw new IOException(failure);
+            });
+            return;
+        }
+        var name = LoraAdapterWire.NameForStep(step);
+        var directory = Path.Combine(weightsDirectory, name);
+        Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
+        Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory));
+        var previous = adapter;
+        adapter = (name, directory);
+        if (previous is { } old && old.Name != name) Task.Run(() => UnloadAsync(old.Name)).GetAwaiter().GetResult();
+        if (previous is { } stale && stale.Directory != directory && Directory.Exists(stale.Directory)) Directory.Delete(stale.Directory, recursive: true);
+    }
+
+    void Update(string endpoint, string directory, Func<RolloutServer, Task> update)
+    {
+        var failures = Task.Run(() => UpdateAllAsync(update)).GetAwaiter().GetResult().OfType<string>().ToList();
         if (!pool.AnyUsable)
-            throw new IOException($"rollout: no server confirmed the weight update from {Path.GetFullPath(weightsDirectory)} " +
-                $"(each needs GET /v1/models, POST /update_weights_from_disk and read access to that directory); {string.Join("; ", failures)}");
+            throw new IOException($"rollout: no server confirmed the weight update from {Path.GetFullPath(directory)} " +
+                $"(each needs GET /v1/models, POST {endpoint} and read access to that directory); {string.Join("; ", failures)}");
     }
 
     /// <returns>Per server, why its update failed, or null.</returns>
-    Task<string?[]> UpdateAllAsync()
-    {
-        var body = WeightUpdateWire.Request(weightsDirectory);
-        return Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
+    Task<string?[]> UpdateAllAsync(Func<RolloutServer, Task> update) =>
+        Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
         {
-            string? failure;
+            string? failure = null;
             try
             {
-                // Some engines require the served model's name in every request: ask once.
+                // Some engines require the served model's name in every request: ask once. A server that lists no
+                // model is retired here, before it is sent any work.
                 server.Model ??= ModelsWire.FirstModel(await Send(server, HttpMethod.Get, ModelsWire.Path, null, CancellationToken.None));
-                failure = WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None));
+                await update(server);
             }
             catch (Exception e)
             {
@@ -151,7 +185,35 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             pool.AfterWeightUpdate(server, failure);
             return failure is null ? null : $"{server}: {failure}";
         }));
+
+    async Task LoadAdapter(RolloutServer server, string name, string directory)
+    {
+        var body = LoraAdapterWire.Load(name, directory);
+        try
+        {
+            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
+        }
+        catch (HttpRequestException e) when (LoraAdapterWire.AlreadyLoaded(e.Message))
+        {
+            // An earlier session of this run (resumed at this step) left the name loaded: replace it.
+            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
+            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
+        }
     }
+
+    /// <summary>Frees an adapter no request names any more; a server that cannot is only warned about (it still holds
+    /// the new adapter, and a dead server shows at its next request).</summary>
+    Task UnloadAsync(string name) => Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
+    {
+        try
+        {
+            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            warn($"warning: rollout server {server} did not unload the LoRA adapter {name} ({e.Message})");
+        }
+    }));
 
     public void Dispose() => http.Dispose();
 }

@@ -8,10 +8,8 @@ public static class WeightUpdateWire
 {
     public const string Path = "/update_weights_from_disk";
 
-    // LoRA adapters (issue 12): once the trainer trains an adapter, write the PEFT adapter directory instead of the
-    // full weights and call vLLM's POST /v1/load_lora_adapter {"lora_name", "lora_path", "load_inplace": true} (SGLang:
-    // /load_lora_adapter), then send "model": lora_name with every completion request. That is the only way to
-    // update vLLM over plain HTTP: it has no route that reloads full weights from a given path.
+    // A policy with LoRA adapters goes through LoraAdapterWire instead: that is the only way to update vLLM over plain
+    // HTTP, which has no route that reloads full weights from a given path.
 
     public static JsonObject Request(string modelPath) => new() { ["model_path"] = System.IO.Path.GetFullPath(modelPath) };
 
