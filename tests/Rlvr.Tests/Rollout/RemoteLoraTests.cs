@@ -142,4 +142,31 @@ public class RemoteLoraTests
         foreach (var (name, t) in final) Assert.Equal(t.data<float>().ToArray(), sent[name].data<float>().ToArray());
         Assert.Equal(long.Parse(summary["trained_parameters"]!.ToJsonString()), final.Values.Sum(t => t.numel()));
     }
+
+    [Fact]
+    public async Task AResumedRunReplacesTheAdapterNameItsFirstSessionLeftOnTheServer()
+    {
+        if (!ServeProcesses.Available) Assert.Skip("this build has no `rlvr serve` command");
+        using var dir = new TempDir();
+        var init = SaveInit(dir);
+        using var servers = new ServeProcesses(init, count: 1, threads: Threads);
+        var run = new RunDirectory(dir.File("run"));
+        SettingInput[] Inputs(params SettingInput[] more) => RolloutEngineCommandTests.RemoteRun(init, run, steps: 2, servers.Urls[0].ToString(),
+            [new("lora-rank", "4", "--lora-rank"), new("threads", Threads.ToString(), "--threads"), .. more]);
+        using (var stop = new CancellationTokenSource())
+        {
+            stop.Cancel(); // the first session stops after step 1, leaving rlvr-step-1 loaded
+            TrainCommand.Run(Inputs(), progress: (_, _, _) => { }, stop: stop.Token);
+        }
+
+        TrainCommand.Run(Inputs(new SettingInput("resume", "true", "--resume")), progress: (_, _, _) => { });
+
+        var rows = MetricsLog.Read(run.MetricsPath);
+        Assert.Equal([1, 2], rows.Select(r => r["step"]!.GetValue<int>()));
+        // Step 2 sampled from the resumed adapter, pushed again under the name the first session had used.
+        Assert.InRange(rows[1]["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
+        using var http = new HttpClient { BaseAddress = servers.Urls[0] };
+        var models = JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
+        Assert.Equal([init, LoraAdapterWire.NameForStep(2)], models.Select(m => m!["id"]!.GetValue<string>()));
+    }
 }

@@ -151,19 +151,20 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         var name = LoraAdapterWire.NameForStep(step);
         var directory = Path.Combine(weightsDirectory, name);
         Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
-        Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory));
+        Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory),
+            $"; vLLM needs VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, --enable-lora and --max-lora-rank >= {policy.Adapters.Config.Rank}");
         var previous = adapter;
         adapter = (name, directory);
         if (previous is { } old && old.Name != name) Task.Run(() => UnloadAsync(old.Name)).GetAwaiter().GetResult();
         if (previous is { } stale && stale.Directory != directory && Directory.Exists(stale.Directory)) Directory.Delete(stale.Directory, recursive: true);
     }
 
-    void Update(string endpoint, string directory, Func<RolloutServer, Task> update)
+    void Update(string endpoint, string directory, Func<RolloutServer, Task> update, string hint = "")
     {
         var failures = Task.Run(() => UpdateAllAsync(update)).GetAwaiter().GetResult().OfType<string>().ToList();
         if (!pool.AnyUsable)
             throw new IOException($"rollout: no server confirmed the weight update from {Path.GetFullPath(directory)} " +
-                $"(each needs GET /v1/models, POST {endpoint} and read access to that directory); {string.Join("; ", failures)}");
+                $"(each needs GET /v1/models, POST {endpoint} and read access to that directory{hint}); {string.Join("; ", failures)}");
     }
 
     /// <returns>Per server, why its update failed, or null.</returns>
