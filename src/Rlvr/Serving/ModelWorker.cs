@@ -79,9 +79,15 @@ public sealed class ModelWorker : IDisposable
             var adapter = batch[0].Adapter;
             if (adapter is { Unloaded: true })
             {
-                // Unloaded after the request was accepted: answered as a request for an unknown model.
-                foreach (var job in batch) job.Fail(new ApiException(404, $"The model `{adapter.Name}` does not exist (its LoRA adapter was unloaded).", "model"));
-                continue;
+                // Replaced (load_inplace) or unloaded after the request was accepted: the name's current adapter
+                // serves it, and without one it is answered as a request for an unknown model.
+                var current = served.Adapters.Find(adapter.Name);
+                if (current is null)
+                {
+                    foreach (var job in batch) job.Fail(new ApiException(404, $"The model `{adapter.Name}` does not exist (its LoRA adapter was unloaded).", "model"));
+                    continue;
+                }
+                adapter = current;
             }
             Interlocked.Increment(ref batches);
             served.Adapters.Active = adapter;

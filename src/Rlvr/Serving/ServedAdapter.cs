@@ -19,7 +19,8 @@ public sealed class ServedAdapter : IDisposable
 
     internal IReadOnlyDictionary<string, LoraLayer> Layers { get; }
 
-    /// <summary>Set once it has been unloaded or replaced: requests still holding it are answered 404.</summary>
+    /// <summary>Set once it has been unloaded or replaced: requests still holding it are served by the adapter now
+    /// loaded under its name, or answered 404 when there is none.</summary>
     public bool Unloaded { get; private set; }
 
     /// <summary>Reads the adapter for <paramref name="model"/>: a missing directory or adapter_config.json is a

@@ -98,7 +98,8 @@ public class ServeProcessFailoverTests
         Assert.Equal(clean.Result.RolloutTokens, faulty.Result.RolloutTokens);
         foreach (var (name, values) in clean.Weights) Assert.Equal(values, faulty.Weights[name]);
         Assert.Empty(clean.Warnings);
-        Assert.Contains(faulty.Warnings, w => w.Contains("dropped for the rest of this step"));
+        // Whether the dead server also fails a second request of step 2 (and is dropped for the step) depends on
+        // scheduling; the weight update after the step always finds it gone.
         Assert.Contains(faulty.Warnings, w => w.Contains("no longer used in this run"));
     }
 }
