@@ -18,6 +18,9 @@ public sealed record FlawedAdditionOptions : GeneratedTaskOptions
     public double FlawedShare { get; init; } = 0.75;
     /// <summary>The flaws a flawed demonstration draws from, uniformly.</summary>
     public IReadOnlyList<AdditionFlaw> Flaws { get; init; } = [AdditionFlaw.NeverCarry];
+    /// <summary>Every problem (train and test) needs at least this many carries. Without a carry both procedures agree,
+    /// so such problems are solved whichever the policy follows; 1 keeps only problems where the choice matters.</summary>
+    public int MinCarries { get; init; }
     /// <summary>True: each line ends in the result so far ("7+8+0=15 5"); false: only the column sum ("7+8+0=15").</summary>
     public bool RunningResult { get; init; } = true;
 }
@@ -53,6 +56,8 @@ public sealed class FlawedAdditionTask : GeneratedTask
             throw new ArgumentException($"{TaskName} digits must satisfy 1 <= min <= max <= 9, got {o.MinDigits}..{o.MaxDigits}");
         if (!(o.FlawedShare is >= 0 and <= 1))
             throw new ArgumentException($"{TaskName} flawed share must be in [0, 1], got {o.FlawedShare}");
+        if (o.MinCarries < 0 || o.MinCarries > o.MaxDigits)
+            throw new ArgumentException($"{TaskName} min carries must be in [0, max digits = {o.MaxDigits}], got {o.MinCarries}");
         if (o.Flaws.Count == 0)
             throw new ArgumentException($"{TaskName} needs at least one flaw kind");
         return o;
@@ -60,8 +65,12 @@ public sealed class FlawedAdditionTask : GeneratedTask
 
     protected override Problem Generate(DeterministicRandom random)
     {
-        var a = AdditionTask.RandomOperand(random, _options.MinDigits, _options.MaxDigits).ToString();
-        var b = AdditionTask.RandomOperand(random, _options.MinDigits, _options.MaxDigits).ToString();
+        string a, b;
+        do
+        {
+            a = AdditionTask.RandomOperand(random, _options.MinDigits, _options.MaxDigits).ToString();
+            b = AdditionTask.RandomOperand(random, _options.MinDigits, _options.MaxDigits).ToString();
+        } while (ColumnAddition.CarryingColumns(a, b).Count < _options.MinCarries);
         // A fixed number of draws per problem: the prompts (and so the test split) do not depend on the flaw knobs.
         var flawed = random.NextDouble() < _options.FlawedShare;
         var flaw = _options.Flaws[random.Next(0, _options.Flaws.Count - 1)];
