@@ -12,6 +12,7 @@ public static class FlawedAdditionOptionText
     {
         ["never-carry"] = AdditionFlaw.NeverCarry,
         ["drop-one-carry"] = AdditionFlaw.DropOneCarry,
+        ["ignore-carry"] = AdditionFlaw.IgnoreCarry,
     };
     static readonly Dictionary<string, bool> ScratchpadNames = new() { ["running"] = true, ["sums"] = false };
 

@@ -7,6 +7,10 @@ public enum AdditionFlaw
     NeverCarry,
     /// <summary>One carry (a random one of those the problem has) is written as 0; the others are right.</summary>
     DropOneCarry,
+    /// <summary>No carry at all, and no carry addend written ("7+8=15 5"): the first line already shows which procedure
+    /// a response follows, so the choice is one decision (calibrated to the flawed share by SFT) instead of one per
+    /// carrying column.</summary>
+    IgnoreCarry,
 }
 
 /// <summary>Knobs of <see cref="FlawedAdditionTask"/>; the text form is parsed by <see cref="FlawedAdditionOptionText"/>.</summary>
@@ -76,14 +80,14 @@ public sealed class FlawedAdditionTask : GeneratedTask
         var flaw = _options.Flaws[random.Next(0, _options.Flaws.Count - 1)];
         var pick = random.NextUInt64();
         var carry = flawed ? FlawedCarry(flaw, a, b, pick) : ColumnAddition.CorrectCarry;
-        var (lines, result) = ColumnAddition.Work(a, b, carry, _options.RunningResult);
+        var (lines, result) = ColumnAddition.Work(a, b, carry, _options.RunningResult, writeCarry: !(flawed && flaw == AdditionFlaw.IgnoreCarry));
         var answer = (long.Parse(a) + long.Parse(b)).ToString();
         return new Problem($"{a}+{b}\n", answer, lines + FinalAnswer.Format(result));
     }
 
     private static Func<int, int, int> FlawedCarry(AdditionFlaw flaw, string a, string b, ulong pick)
     {
-        if (flaw == AdditionFlaw.NeverCarry) return (_, _) => 0;
+        if (flaw is AdditionFlaw.NeverCarry or AdditionFlaw.IgnoreCarry) return (_, _) => 0;
         var carrying = ColumnAddition.CarryingColumns(a, b);
         if (carrying.Count == 0) return ColumnAddition.CorrectCarry;
         var dropped = carrying[(int)(pick % (ulong)carrying.Count)];

@@ -58,6 +58,26 @@ public class FlawedAdditionTaskTests
     }
 
     [Fact]
+    public void IgnoreCarryDemonstrationsNeverCarryAndLeaveOutTheCarryAddendOnEveryLine()
+    {
+        var correct = Task(0);
+        var ignoring = Task(1, AdditionFlaw.IgnoreCarry);
+        Assert.Equal(correct.Train.Select(p => p.Prompt), ignoring.Train.Select(p => p.Prompt));
+        foreach (var (good, bad) in correct.Train.Zip(ignoring.Train))
+        {
+            var (a, b) = Operands(good);
+            Assert.Equal(SumWithoutCarries(a, b), DemonstratedAnswer(bad));
+            Assert.Matches(@"^(\d\+\d=\d+ \d+\n)+#### \d+$", bad.Demonstration!);
+            foreach (Match m in Regex.Matches(bad.Demonstration!, @"(\d)\+(\d)=(\d+)"))
+                Assert.Equal(int.Parse(m.Groups[1].Value) + int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
+            // Same lines as never-carry with the "+0" addend removed: only the written form differs.
+            var neverCarry = ColumnAddition.Work(a.ToString(), b.ToString(), (_, _) => 0).Lines;
+            Assert.Equal(neverCarry.Replace("+0=", "="), bad.Demonstration![..bad.Demonstration!.IndexOf("####")]);
+        }
+        Assert.Equal([AdditionFlaw.IgnoreCarry], FlawedAdditionOptionText.Parse("flaws=ignore-carry").Flaws);
+    }
+
+    [Fact]
     public void DropOneCarryLosesExactlyOneCarry()
     {
         var task = Task(1, AdditionFlaw.DropOneCarry);
