@@ -30,7 +30,7 @@ public sealed class ServeLoraTests
     }
 
     /// <summary>The in-process reference: the base model with the adapter read back from its directory.</summary>
-    static Checkpoint.Loaded WithAdapter(string modelDir, string adapterDir)
+    internal static Checkpoint.Loaded WithAdapter(string modelDir, string adapterDir)
     {
         var loaded = Checkpoint.Load(modelDir);
         var adapters = LoraAdapters.Attach(loaded.Model, AdapterFiles.ReadConfig(adapterDir).config, modelDir, seed: 0);

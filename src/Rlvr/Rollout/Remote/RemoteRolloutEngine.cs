@@ -148,7 +148,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             });
             return;
         }
-        var name = LoraAdapterWire.NameForStep(step);
+        var name = LoraAdapterWire.Name(weightsDirectory, step);
         var directory = Path.Combine(weightsDirectory, name);
         Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
         Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory),
@@ -196,7 +196,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         }
         catch (HttpRequestException e) when (LoraAdapterWire.AlreadyLoaded(e.Message))
         {
-            // An earlier session of this run (resumed at this step) left the name loaded: replace it.
+            // The name is this run's (see LoraAdapterWire.Name): an earlier session of it, resumed at this step, left
+            // the name loaded. Replace it.
             await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
             await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
         }
