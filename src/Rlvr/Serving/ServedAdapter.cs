@@ -23,9 +23,10 @@ public sealed class ServedAdapter : IDisposable
     /// loaded under its name, or answered 404 when there is none.</summary>
     public bool Unloaded { get; private set; }
 
-    /// <summary>Reads the adapter for <paramref name="model"/>: a missing directory or adapter_config.json is a
-    /// <see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/>; a config or tensor that does not
-    /// fit is an <see cref="InvalidDataException"/> naming the file and field, as <see cref="AdapterFiles"/> gives it.</summary>
+    /// <summary>Reads the adapter for <paramref name="model"/>: a missing directory is a
+    /// <see cref="DirectoryNotFoundException"/>, a missing adapter_config.json or adapter_model.safetensors a
+    /// <see cref="FileNotFoundException"/> naming the file; a config or tensor that does not fit is an
+    /// <see cref="InvalidDataException"/> naming the file and field, as <see cref="AdapterFiles"/> gives it.</summary>
     public static ServedAdapter Read(string name, string directory, CausalLM model)
     {
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such LoRA adapter directory");

@@ -153,8 +153,13 @@ public sealed class ServeLoraTests
             }
             await Refused("/v1/load_lora_adapter", new JsonObject { ["lora_name"] = "b" }, 400, "InvalidUserInput", "Both 'lora_name' and 'lora_path' must be provided.");
             await Refused("/v1/load_lora_adapter", Load("a", second), 400, "InvalidUserInput", "The lora adapter 'a' has already been loaded.");
-            await Refused("/v1/load_lora_adapter", Load("b", tmp.File("missing")), 404, "NotFoundError", "missing");
+            await Refused("/v1/load_lora_adapter", Load("b", tmp.File("missing")), 404, "NotFoundError", $"Loading lora b failed: No adapter found for {tmp.File("missing")}");
             await Refused("/v1/load_lora_adapter", Load("b", s.ModelDir), 404, "NotFoundError", AdapterFiles.ConfigFile);
+            // A config without its weights is an adapter that cannot be read, not a missing one: 400, as in vLLM.
+            var noWeights = tmp.File("no-weights");
+            WriteAdapter(s.ModelDir, noWeights, seed: 7);
+            File.Delete(Path.Combine(noWeights, AdapterFiles.WeightsFile));
+            await Refused("/v1/load_lora_adapter", Load("b", noWeights), 400, "BadRequestError", $"{noWeights}: no {AdapterFiles.WeightsFile}");
 
             // A config AdapterFiles refuses: the same one-line error, naming the file and field.
             var badConfig = tmp.File("bad-config");
