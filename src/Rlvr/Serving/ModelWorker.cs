@@ -25,6 +25,12 @@ public sealed class ModelWorker : IDisposable
     /// <summary>Jobs that joined a batch already running.</summary>
     public int JoinedJobs => Volatile.Read(ref joinedJobs);
 
+    /// <summary>Jobs and control actions in the queue, not yet taken by the worker.</summary>
+    public int Waiting
+    {
+        get { lock (queue) return queue.Count; }
+    }
+
     public ModelWorker(ServedModel served, int maxBatch, int maxQueuedRows)
     {
         (this.served, this.maxBatch, this.maxQueuedRows) = (served, maxBatch, maxQueuedRows);

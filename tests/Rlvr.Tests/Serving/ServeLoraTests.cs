@@ -11,8 +11,9 @@ using static Rlvr.Tests.Serving.Http;
 namespace Rlvr.Tests.Serving;
 
 /// <summary>vLLM's /v1/load_lora_adapter and /v1/unload_lora_adapter: an adapter loaded under a name is served as that
-/// model with the log-probs of base + adapter in-process (LoraAdapters), the base model stays the base, concurrent
-/// requests for both each get their own numbers, and bad requests get vLLM's statuses and change nothing.</summary>
+/// model with the log-probs of base + adapter in-process (LoraAdapters), the base model stays the base, queued
+/// requests for both are batched by model and each get their own numbers, a request waiting while its adapter is
+/// replaced or unloaded gets the new weights or 404, and bad requests get vLLM's statuses and change nothing.</summary>
 public sealed class ServeLoraTests
 {
     static readonly int[] Prompt = [785, 3974, 13876, 38835, 916, 279, 15678];
@@ -77,6 +78,27 @@ public sealed class ServeLoraTests
             Assert.True(Math.Abs(expected[i] - served.LogProbs[i]) < 1e-4, $"position {i + 1}: {served.LogProbs[i]} vs {expected[i]}");
     }
 
+    /// <summary>Holds the worker between batches (once it has started holding) until the returned gate is set, so
+    /// that requests and control actions queue up behind it.</summary>
+    static async Task<ManualResetEventSlim> Park(ModelWorker worker)
+    {
+        var gate = new ManualResetEventSlim();
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = worker.Control(_ =>
+        {
+            parked.SetResult();
+            gate.Wait();
+        });
+        await parked.Task;
+        return gate;
+    }
+
+    /// <summary>Returns once <paramref name="count"/> jobs and control actions wait behind the parked worker.</summary>
+    static async Task Waiting(ModelWorker worker, int count)
+    {
+        while (worker.Waiting < count) await Task.Delay(5);
+    }
+
     [Fact]
     public async Task A_loaded_adapter_is_served_under_its_name_with_base_plus_adapter_logprobs()
     {
@@ -107,10 +129,18 @@ public sealed class ServeLoraTests
             Assert.Equal(baseBefore.LogProbs, baseScored.LogProbs.Take(baseBefore.LogProbs.Length));
             Assert.True(adapterScored.LogProbs.Zip(baseScored.LogProbs).Any(p => Math.Abs(p.First - p.Second) > 1e-3), "the adapter changed nothing");
 
-            // Concurrent requests for the base and the adapter, interleaved: each is decoded with its own weights only.
-            var concurrent = Enumerable.Range(0, 8).Select(i => Scored(s.Client, i % 2 == 0 ? "step-1" : "tiny-qwen2", 4 + i)).ToList();
-            var answers = await Task.WhenAll(concurrent);
-            for (int i = 0; i < answers.Length; i++) AssertScoredBy(i % 2 == 0 ? adapted : s.Reference, answers[i]);
+            // Requests for the adapter and the base, interleaved and all waiting together: the worker decodes each
+            // model's in a batch of its own, with its own weights only.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var batches = s.Server.Worker.Batches;
+                var concurrent = Enumerable.Range(0, 8).Select(i => Scored(s.Client, i % 2 == 0 ? "step-1" : "tiny-qwen2", 4 + i)).ToList();
+                await Waiting(s.Server.Worker, 8);
+                gate.Set();
+                var answers = await Task.WhenAll(concurrent);
+                for (int i = 0; i < answers.Length; i++) AssertScoredBy(i % 2 == 0 ? adapted : s.Reference, answers[i]);
+                Assert.Equal(batches + 2, s.Server.Worker.Batches);
+            }
 
             (status, text, _) = await PostText(s.Client, "/v1/unload_lora_adapter", new JsonObject { ["lora_name"] = "step-1" });
             Assert.Equal(200, status);
@@ -120,6 +150,53 @@ public sealed class ServeLoraTests
             Assert.Equal(404, gone);
             Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
             Assert.Equal(baseBefore.LogProbs, (await Scored(s.Client, "tiny-qwen2", 0)).LogProbs);
+        }
+        finally
+        {
+            await TinyServer.Stop(s);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_queued_behind_a_replace_or_unload_of_its_adapter_gets_the_new_weights_or_404()
+    {
+        var s = await TinyServer.Start(new ServeLimits());
+        using var tmp = new TempDir();
+        try
+        {
+            var (first, second) = (tmp.File("first"), tmp.File("second"));
+            WriteAdapter(s.ModelDir, first, seed: 3);
+            WriteAdapter(s.ModelDir, second, seed: 4);
+            using var secondModel = WithAdapter(s.ModelDir, second);
+            Assert.Equal(200, (await PostText(s.Client, "/v1/load_lora_adapter", Load("a", first))).Status);
+
+            // The request names "a" while the first adapter is loaded, and waits behind the load_inplace of the second.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var replace = PostText(s.Client, "/v1/load_lora_adapter", Load("a", second, inplace: true));
+                await Waiting(s.Server.Worker, 1);
+                var scored = Scored(s.Client, "a", 3);
+                await Waiting(s.Server.Worker, 2);
+                gate.Set();
+                Assert.Equal(200, (await replace).Status);
+                AssertScoredBy(secondModel, await scored);
+            }
+
+            // The request waits behind the unload of "a": there is no "a" any more when its turn comes.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var unload = PostText(s.Client, "/v1/unload_lora_adapter", new JsonObject { ["lora_name"] = "a" });
+                await Waiting(s.Server.Worker, 1);
+                var request = Post(s.Client, "/v1/completions", new JsonObject { ["model"] = "a", ["prompt"] = Ids(Prompt), ["max_tokens"] = 2 });
+                await Waiting(s.Server.Worker, 2);
+                gate.Set();
+                Assert.Equal(200, (await unload).Status);
+                var (status, error) = await request;
+                Assert.Equal(404, status);
+                Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
+                Assert.Contains("`a` does not exist", error["error"]!["message"]!.GetValue<string>());
+            }
+            Assert.Equal(["tiny-qwen2"], await ModelIds(s.Client));
         }
         finally
         {
