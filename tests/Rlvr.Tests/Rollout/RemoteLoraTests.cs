@@ -158,14 +158,23 @@ public class RemoteLoraTests
             stop.Cancel(); // the first session stops after step 1, leaving its step-1 adapter loaded
             TrainCommand.Run(Inputs(), progress: (_, _, _) => { }, stop: stop.Token);
         }
+        // Another adapter under the name the first session left, so that sampling from it would show in step 2.
+        var other = dir.File("other-adapter");
+        Serving.ServeLoraTests.WriteAdapter(init, other, seed: 21);
+        using var http = new HttpClient { BaseAddress = servers.Urls[0] };
+        var replaced = await http.PostAsync(LoraAdapterWire.LoadPath, new StringContent(new JsonObject
+        {
+            ["lora_name"] = LoraAdapterWire.Name(run.RolloutWeights, 1), ["lora_path"] = other, ["load_inplace"] = true,
+        }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.True(replaced.IsSuccessStatusCode, await replaced.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         TrainCommand.Run(Inputs(new SettingInput("resume", "true", "--resume")), progress: (_, _, _) => { });
 
         var rows = MetricsLog.Read(run.MetricsPath);
         Assert.Equal([1, 2], rows.Select(r => r["step"]!.GetValue<int>()));
-        // Step 2 sampled from the resumed adapter, pushed again under the name the first session had used.
+        // Step 2 sampled from the resumed adapter, pushed again under the name the first session had used: the other
+        // adapter held under it was replaced.
         Assert.InRange(rows[1]["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
-        using var http = new HttpClient { BaseAddress = servers.Urls[0] };
         var models = JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
         Assert.Equal([init, LoraAdapterWire.Name(run.RolloutWeights, 2)], models.Select(m => m!["id"]!.GetValue<string>()));
     }
