@@ -170,7 +170,8 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
     }
 
     /// <summary>Server-sent events: one "data: {json}" per chunk, an optional usage chunk, then "data: [DONE]". An error
-    /// after the stream has started is sent as a chunk holding the error body.</summary>
+    /// before the first chunk (a request whose adapter was unloaded while it waited) is answered with its status and
+    /// body, as without streaming; after it, it is sent as a chunk holding the error body.</summary>
     static async Task Stream(HttpContext context, IReadOnlyList<DecodeJob> jobs, Func<JsonObject>? usage, Func<Func<JsonObject, Task>, Task> produce)
     {
         using var _ = context.RequestAborted.Register(() => jobs.ToList().ForEach(j => j.Cancel()));
@@ -187,9 +188,9 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
             await Task.WhenAll(jobs.Select(j => j.Done));
             if (usage is not null) await Send(usage());
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && context.Response.HasStarted)
         {
-            await Send(ApiException.Body(500, $"internal error: {e.Message}"));
+            await Send(e is ApiException refused ? refused.ToJson() : ApiException.Body(500, $"internal error: {e.Message}"));
         }
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
     }

@@ -182,19 +182,24 @@ public sealed class ServeLoraTests
                 AssertScoredBy(secondModel, await scored);
             }
 
-            // The request waits behind the unload of "a": there is no "a" any more when its turn comes.
+            // Requests (one streamed) wait behind the unload of "a": there is no "a" any more when their turn comes.
             using (var gate = await Park(s.Server.Worker))
             {
                 var unload = PostText(s.Client, "/v1/unload_lora_adapter", new JsonObject { ["lora_name"] = "a" });
                 await Waiting(s.Server.Worker, 1);
-                var request = Post(s.Client, "/v1/completions", new JsonObject { ["model"] = "a", ["prompt"] = Ids(Prompt), ["max_tokens"] = 2 });
-                await Waiting(s.Server.Worker, 2);
+                var requests = new[] { false, true }.Select(stream => Post(s.Client, "/v1/completions", new JsonObject
+                {
+                    ["model"] = "a", ["prompt"] = Ids(Prompt), ["max_tokens"] = 2, ["stream"] = stream,
+                })).ToList();
+                await Waiting(s.Server.Worker, 3);
                 gate.Set();
                 Assert.Equal(200, (await unload).Status);
-                var (status, error) = await request;
-                Assert.Equal(404, status);
-                Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
-                Assert.Contains("`a` does not exist", error["error"]!["message"]!.GetValue<string>());
+                foreach (var (status, error) in await Task.WhenAll(requests))
+                {
+                    Assert.Equal(404, status);
+                    Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
+                    Assert.Contains("`a` does not exist", error["error"]!["message"]!.GetValue<string>());
+                }
             }
             Assert.Equal(["tiny-qwen2"], await ModelIds(s.Client));
         }
