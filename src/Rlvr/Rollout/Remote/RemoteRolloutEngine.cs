@@ -133,8 +133,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
     /// <summary>Writes the policy to the weights directory and has every server load it; returns when all that are
     /// still in use have confirmed. A server that fails the update is retired (it would sample from stale weights).
     /// With LoRA adapters only the adapter is written, to a directory of its own named after
-    /// <paramref name="step"/>, and loaded under that name; the previous adapter is then unloaded and its directory
-    /// removed.</summary>
+    /// <paramref name="step"/>, and loaded under that name; the previous adapter is then unloaded (also, best effort,
+    /// from the servers this update retired) and its directory removed, failures only warning.</summary>
     public void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step)
     {
         if (policy.Adapters is null)
@@ -151,12 +151,35 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         var name = LoraAdapterWire.Name(weightsDirectory, step);
         var directory = Path.Combine(weightsDirectory, name);
         Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
+        var wereUsable = pool.Servers.Where(s => !s.Retired).ToList();
         Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory),
             $"; vLLM needs VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, --enable-lora and --max-lora-rank >= {policy.Adapters.Config.Rank}");
         var previous = adapter;
         adapter = (name, directory);
-        if (previous is { } old && old.Name != name) Task.Run(() => UnloadAsync(old.Name)).GetAwaiter().GetResult();
-        if (previous is { } stale && stale.Directory != directory && Directory.Exists(stale.Directory)) Directory.Delete(stale.Directory, recursive: true);
+        // A step pushed twice loads its name in place: the name just loaded must not then be unloaded.
+        var stale = previous is { } p && p.Name != name ? previous : null;
+        var unloads = new List<Task>();
+        if (stale is { } old) unloads.AddRange(pool.Servers.Where(s => !s.Retired).Select(s => Unload(s, old.Name, warnOnFailure: true)));
+        // Best effort, once, on the servers this update retired: they may still hold the previous adapter, and the new
+        // one if its load went through after timing out here. Their failures are not warned about: the retirement was.
+        foreach (var retired in wereUsable.Where(s => s.Retired))
+            unloads.AddRange(new[] { stale?.Name, name }.OfType<string>().Select(n => Unload(retired, n, warnOnFailure: false)));
+        Task.Run(() => Task.WhenAll(unloads)).GetAwaiter().GetResult();
+        if (stale is { } gone) RemoveDirectory(gone.Directory);
+    }
+
+    /// <summary>A pushed adapter's directory once no server needs it; a failure only warns (the run goes on with the
+    /// new adapter; the directory stays under the run).</summary>
+    void RemoveDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warn($"warning: could not remove the previous LoRA adapter directory {directory} ({e.Message})");
+        }
     }
 
     void Update(string endpoint, string directory, Func<RolloutServer, Task> update, string hint = "")
@@ -203,9 +226,9 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         }
     }
 
-    /// <summary>Frees an adapter no request names any more; a server that cannot is only warned about (it still holds
-    /// the new adapter, and a dead server shows at its next request).</summary>
-    Task UnloadAsync(string name) => Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
+    /// <summary>Frees an adapter no request names any more; a server that cannot is at most warned about (it still
+    /// holds the new adapter, and a dead server shows at its next request).</summary>
+    async Task Unload(RolloutServer server, string name, bool warnOnFailure)
     {
         try
         {
@@ -213,9 +236,9 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         }
         catch (Exception e)
         {
-            warn($"warning: rollout server {server} did not unload the LoRA adapter {name} ({e.Message})");
+            if (warnOnFailure) warn($"warning: rollout server {server} did not unload the LoRA adapter {name} ({e.Message})");
         }
-    }));
+    }
 
     public void Dispose() => http.Dispose();
 }
