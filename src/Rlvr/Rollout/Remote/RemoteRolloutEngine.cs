@@ -27,8 +27,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
     readonly HttpClient http;
     readonly Action<string> warn;
 
-    // The adapter the servers sample from, once one has been pushed: its name (sent as every request's model) and directory.
-    (string Name, string Directory)? adapter;
+    readonly LoraAdapterPush lora;
 
     /// <param name="weightsDirectory">Where the policy's weights are written for the servers to load (replaced whole each time).</param>
     /// <param name="warn">Where warnings go (a dropped server); stderr by default.</param>
@@ -41,6 +40,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         (this.options, this.weightsDirectory, this.vocabSize) = (options, weightsDirectory, vocabSize);
         this.warn = warn ?? Console.Error.WriteLine;
         pool = new ServerPool(options.Urls, this.warn);
+        lora = new LoraAdapterPush(weightsDirectory, pool, this.warn, (server, path, body) => Send(server, HttpMethod.Post, path, body, CancellationToken.None),
+            (directory, load, hint) => Update(LoraAdapterWire.LoadPath, directory, load, hint));
     }
 
     public bool IsRemote => true;
@@ -93,7 +94,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             string? failure = null;
             try
             {
-                if ((adapter?.Name ?? server.Model) is { } model) body["model"] = model;
+                if ((lora.Model ?? server.Model) is { } model) body["model"] = model;
                 return parse(await Send(server, HttpMethod.Post, CompletionWire.Path, body, step));
             }
             catch (Exception e) when (!step.IsCancellationRequested)
@@ -132,54 +133,21 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
 
     /// <summary>Writes the policy to the weights directory and has every server load it; returns when all that are
     /// still in use have confirmed. A server that fails the update is retired (it would sample from stale weights).
-    /// With LoRA adapters only the adapter is written, to a directory of its own named after
-    /// <paramref name="step"/>, and loaded under that name; the previous adapter is then unloaded (also, best effort,
-    /// from the servers this update retired) and its directory removed, failures only warning.</summary>
+    /// With LoRA adapters only the adapter is pushed, under a name of its own (<see cref="LoraAdapterPush"/>).</summary>
     public void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step)
     {
-        if (policy.Adapters is null)
+        if (policy.Adapters is not null)
         {
-            Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
-            var body = WeightUpdateWire.Request(weightsDirectory);
-            Update(WeightUpdateWire.Path, weightsDirectory, async server =>
-            {
-                if (WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None)) is { } failure)
-                    throw new IOException(failure);
-            });
+            lora.Push(policy, tokenizer, step);
             return;
         }
-        var name = LoraAdapterWire.Name(weightsDirectory, step);
-        var directory = Path.Combine(weightsDirectory, name);
-        Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
-        var wereUsable = pool.Servers.Where(s => !s.Retired).ToList();
-        Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory),
-            $"; vLLM needs VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, --enable-lora and --max-lora-rank >= {policy.Adapters.Config.Rank}");
-        var previous = adapter;
-        adapter = (name, directory);
-        // A step pushed twice loads its name in place: the name just loaded must not then be unloaded.
-        var stale = previous is { } p && p.Name != name ? previous : null;
-        var unloads = new List<Task>();
-        if (stale is { } old) unloads.AddRange(pool.Servers.Where(s => !s.Retired).Select(s => Unload(s, old.Name, warnOnFailure: true)));
-        // Best effort, once, on the servers this update retired: they may still hold the previous adapter, and the new
-        // one if its load went through after timing out here. Their failures are not warned about: the retirement was.
-        foreach (var retired in wereUsable.Where(s => s.Retired))
-            unloads.AddRange(new[] { stale?.Name, name }.OfType<string>().Select(n => Unload(retired, n, warnOnFailure: false)));
-        Task.Run(() => Task.WhenAll(unloads)).GetAwaiter().GetResult();
-        if (stale is { } gone) RemoveDirectory(gone.Directory);
-    }
-
-    /// <summary>A pushed adapter's directory once no server needs it; a failure only warns (the run goes on with the
-    /// new adapter; the directory stays under the run).</summary>
-    void RemoveDirectory(string directory)
-    {
-        try
+        Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
+        var body = WeightUpdateWire.Request(weightsDirectory);
+        Update(WeightUpdateWire.Path, weightsDirectory, async server =>
         {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            warn($"warning: could not remove the previous LoRA adapter directory {directory} ({e.Message})");
-        }
+            if (WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None)) is { } failure)
+                throw new IOException(failure);
+        });
     }
 
     void Update(string endpoint, string directory, Func<RolloutServer, Task> update, string hint = "")
@@ -209,36 +177,6 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             pool.AfterWeightUpdate(server, failure);
             return failure is null ? null : $"{server}: {failure}";
         }));
-
-    async Task LoadAdapter(RolloutServer server, string name, string directory)
-    {
-        var body = LoraAdapterWire.Load(name, directory);
-        try
-        {
-            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
-        }
-        catch (HttpRequestException e) when (LoraAdapterWire.AlreadyLoaded(e.Message))
-        {
-            // The name is this run's (see LoraAdapterWire.Name): an earlier session of it, resumed at this step, left
-            // the name loaded. Replace it.
-            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
-            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Frees an adapter no request names any more; a server that cannot is at most warned about (it still
-    /// holds the new adapter, and a dead server shows at its next request).</summary>
-    async Task Unload(RolloutServer server, string name, bool warnOnFailure)
-    {
-        try
-        {
-            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            if (warnOnFailure) warn($"warning: rollout server {server} did not unload the LoRA adapter {name} ({e.Message})");
-        }
-    }
 
     public void Dispose() => http.Dispose();
 }
