@@ -24,9 +24,6 @@ public sealed class RemoteLoraCleanupTests
         }
     }
 
-    static async Task<List<string>> ModelIds(HttpClient client) =>
-        JsonNode.Parse(await client.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
-
     [Fact]
     public async Task A_directory_that_cannot_be_removed_warns_and_a_retired_server_unloads_what_it_may_hold()
     {
@@ -43,7 +40,7 @@ public sealed class RemoteLoraCleanupTests
                 policy.Model.Config.VocabSize, warnings.Add, new RefusedLoad(retired.Server.Url, LoraAdapterWire.Name(weights, 2)));
 
             engine.SyncWeights(policy.Model, policy.Tokenizer, 1);
-            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(weights, 1)], await ModelIds(retired.Client));
+            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(weights, 1)], await ServeLoraTests.ModelIds(retired.Client));
             // Step 1's directory becomes a file, which Directory.Delete refuses.
             var first = Path.Combine(weights, LoraAdapterWire.Name(weights, 1));
             Directory.Delete(first, recursive: true);
@@ -51,8 +48,8 @@ public sealed class RemoteLoraCleanupTests
 
             engine.SyncWeights(policy.Model, policy.Tokenizer, 2);
 
-            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(weights, 2)], await ModelIds(kept.Client));
-            Assert.Equal(["tiny-qwen2"], await ModelIds(retired.Client));
+            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(weights, 2)], await ServeLoraTests.ModelIds(kept.Client));
+            Assert.Equal(["tiny-qwen2"], await ServeLoraTests.ModelIds(retired.Client));
             Assert.True(engine.Servers[1].Retired);
             Assert.Equal(2, warnings.Count);
             Assert.Contains($"rollout server {engine.Servers[1]} is no longer used", warnings[0]);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Rlvr.Checkpoints;
 using Rlvr.Evaluation;
 using Rlvr.Rollout;
@@ -51,8 +50,7 @@ public sealed class RemoteLoraRunNameTests
             AssertSampledBy(a, first);
             AssertSampledBy(b, second);
             Assert.Empty(warnings);
-            var models = JsonNode.Parse(await s.Client.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
-            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(runA, 1), LoraAdapterWire.Name(runB, 2)], models.Select(m => m!["id"]!.GetValue<string>()));
+            Assert.Equal(["tiny-qwen2", LoraAdapterWire.Name(runA, 1), LoraAdapterWire.Name(runB, 2)], await ServeLoraTests.ModelIds(s.Client));
             // A resumed run finds its names again however its directory is spelled.
             Assert.Equal(LoraAdapterWire.Name(runA, 1), LoraAdapterWire.Name(Path.GetRelativePath(Environment.CurrentDirectory, runA) + Path.DirectorySeparatorChar, 1));
         }

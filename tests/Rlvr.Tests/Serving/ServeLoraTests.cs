@@ -39,7 +39,7 @@ public sealed class ServeLoraTests
         return loaded;
     }
 
-    static async Task<(int Status, string Text, string? MediaType)> PostText(HttpClient client, string path, JsonObject body)
+    internal static async Task<(int Status, string Text, string? MediaType)> PostText(HttpClient client, string path, JsonObject body)
     {
         using var response = await client.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
@@ -52,7 +52,7 @@ public sealed class ServeLoraTests
         return body;
     }
 
-    static async Task<List<string>> ModelIds(HttpClient client) =>
+    internal static async Task<List<string>> ModelIds(HttpClient client) =>
         JsonNode.Parse(await client.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
 
     /// <summary>Echoed prompt log-probs and the generated tokens with theirs, as the server gives them for "model".</summary>
