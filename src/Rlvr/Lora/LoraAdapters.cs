@@ -38,10 +38,8 @@ public sealed class LoraAdapters : IStateful, IDisposable
         if (model.Adapters is not null) throw new InvalidOperationException("the model already has adapters");
         var adapters = new LoraAdapters(model, config, baseModel, seed);
         foreach (var p in model.parameters()) p.requires_grad_(false);
-        foreach (var (path, linear) in Targets(model, config))
+        foreach (var (path, linear, layer) in NewLayers(model, config, adapters.generator))
         {
-            var weight = linear.weight!;
-            var layer = new LoraLayer(weight.shape[1], weight.shape[0], config, adapters.generator, weight.device);
             var hook = linear.register_forward_hook((_, input, output) => adapters.Adapt(layer, input, output));
             adapters.adapted.Add((path, linear, layer, hook.remove));
         }
@@ -49,24 +47,30 @@ public sealed class LoraAdapters : IStateful, IDisposable
         return adapters;
     }
 
-    /// <summary>The decoder layers' projections that <paramref name="config"/> adapts, by module path, in module order.</summary>
-    public static IEnumerable<(string path, Linear linear)> Targets(CausalLM model, LoraConfig config) =>
+    /// <summary>The decoder layers' projections named in <paramref name="targets"/> (q_proj, …), by module path, in
+    /// module order.</summary>
+    public static IEnumerable<(string path, Linear linear)> Targets(CausalLM model, IReadOnlyList<string> targets) =>
         model.named_modules()
-            .Where(m => m.module is Linear && m.name.StartsWith("model.layers.") && config.Targets.Contains(m.name[(m.name.LastIndexOf('.') + 1)..]))
+            .Where(m => m.module is Linear && m.name.StartsWith("model.layers.") && targets.Contains(m.name[(m.name.LastIndexOf('.') + 1)..]))
             .Select(m => (m.name, (Linear)m.module));
 
-    Tensor Adapt(LoraLayer layer, Tensor input, Tensor output)
-    {
-        if (!enabled) return output;
-        // Dropout only in forwards that build a gradient: rollouts, old and reference log-probs and evaluation see
-        // the adapted model as it is, so that on-policy ratios are exactly one.
-        var delta = layer.Delta(input, is_grad_enabled() ? generator : null);
-        return output + delta.to(output.dtype);
-    }
+    /// <summary>A fresh adapter for each projection <paramref name="config"/> adapts, by module path, in module order,
+    /// A drawn from <paramref name="generator"/>.</summary>
+    public static List<(string path, Linear linear, LoraLayer layer)> NewLayers(CausalLM model, LoraConfig config, Generator generator) =>
+        Targets(model, config.Targets).Select(t =>
+            (t.path, t.linear, new LoraLayer(t.linear.weight!.shape[1], t.linear.weight!.shape[0], config, generator, t.linear.weight!.device))).ToList();
+
+    // Dropout only in forwards that build a gradient: rollouts, old and reference log-probs and evaluation see the
+    // adapted model as it is, so that on-policy ratios are exactly one.
+    Tensor Adapt(LoraLayer layer, Tensor input, Tensor output) =>
+        enabled ? layer.Adapt(input, output, is_grad_enabled() ? generator : null) : output;
 
     /// <summary>The adapters' parameters under their PEFT keys (…q_proj.lora_A.weight), in the model's module order.</summary>
-    public IReadOnlyList<(string name, Parameter parameter)> NamedParameters =>
-        adapted.SelectMany(a => new[] { (Key(a.path, "lora_A"), a.layer.A), (Key(a.path, "lora_B"), a.layer.B) }).ToList();
+    public IReadOnlyList<(string name, Parameter parameter)> NamedParameters => KeyedParameters(adapted.Select(a => (a.path, a.layer)));
+
+    /// <summary>Each layer's lora_A and lora_B under their PEFT keys, in the given order.</summary>
+    public static IReadOnlyList<(string name, Parameter parameter)> KeyedParameters(IEnumerable<(string path, LoraLayer layer)> layers) =>
+        layers.SelectMany(l => new[] { (Key(l.path, "lora_A"), l.layer.A), (Key(l.path, "lora_B"), l.layer.B) }).ToList();
 
     /// <summary>The PEFT key of one adapter matrix ("lora_A" or "lora_B") of the module at <paramref name="path"/>.</summary>
     public static string Key(string path, string matrix) => $"{KeyPrefix}{path}.{matrix}.weight";

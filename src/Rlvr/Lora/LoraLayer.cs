@@ -36,6 +36,10 @@ public sealed class LoraLayer : IDisposable
         return nn.functional.linear(nn.functional.linear(h, A), B) * scaling;
     }
 
+    /// <summary>A projection's <paramref name="output"/> for <paramref name="x"/> with this adapter's update added, in
+    /// the output's dtype.</summary>
+    public Tensor Adapt(Tensor x, Tensor output, Generator? dropoutGenerator) => output + Delta(x, dropoutGenerator).to(output.dtype);
+
     /// <summary>ΔW = (alpha / rank) · B·A [out, in], in float32.</summary>
     public Tensor Weight() => B.matmul(A) * scaling;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Rlvr.Checkpoints;
+using Rlvr.Lora;
 
 namespace Rlvr.Serving;
 
@@ -98,8 +99,9 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
     }
 
     /// <summary>vLLM's endpoint: {"lora_name", "lora_path", "load_inplace"} reads a PEFT adapter directory between batches
-    /// and serves it as the model lora_name; answered in plain text as vLLM does. A directory that cannot be read is
-    /// 404, one whose config or tensors do not fit the model 400; either way nothing changes.</summary>
+    /// and serves it as the model lora_name; answered in plain text as vLLM does. A missing directory or adapter_config.json
+    /// is 404, any other adapter that cannot be read (a config or tensors that do not fit the model, no weights file)
+    /// 400 with the reader's one-line error; either way nothing changes.</summary>
     async Task LoadLoraAdapter(HttpContext context)
     {
         var f = await ReadBody(context);
@@ -112,16 +114,21 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
         {
             await worker.Control(m => m.Adapters.Load(name, path, replace));
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (NoAdapterAt(e))
         {
-            throw new ApiException(404, $"Loading lora {name} failed: {e.Message}", "lora_path", "NotFoundError");
+            throw new ApiException(404, $"Loading lora {name} failed: No adapter found for {path} ({e.Message})", "lora_path");
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new ApiException(400, $"Loading lora {name} failed: {e.Message}", "lora_path");
+            throw new ApiException(400, e.Message, "lora_path");
         }
         await WriteText(context, $"Success: LoRA adapter '{name}' added successfully.");
     }
+
+    // vLLM answers 404 only when reading the adapter finds no files at all (its "No adapter found"): a missing
+    // directory or adapter_config.json. Anything else, a missing adapter_model.safetensors too, is 400.
+    static bool NoAdapterAt(Exception e) => e is DirectoryNotFoundException
+        || e is FileNotFoundException { FileName: { } file } && Path.GetFileName(file) == AdapterFiles.ConfigFile;
 
     /// <summary>vLLM's endpoint: {"lora_name"} stops serving an adapter once the batches queued before it are done.</summary>
     async Task UnloadLoraAdapter(HttpContext context)
@@ -163,7 +170,8 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
     }
 
     /// <summary>Server-sent events: one "data: {json}" per chunk, an optional usage chunk, then "data: [DONE]". An error
-    /// after the stream has started is sent as a chunk holding the error body.</summary>
+    /// before the first chunk (a request whose adapter was unloaded while it waited) is answered with its status and
+    /// body, as without streaming; after it, it is sent as a chunk holding the error body.</summary>
     static async Task Stream(HttpContext context, IReadOnlyList<DecodeJob> jobs, Func<JsonObject>? usage, Func<Func<JsonObject, Task>, Task> produce)
     {
         using var _ = context.RequestAborted.Register(() => jobs.ToList().ForEach(j => j.Cancel()));
@@ -180,9 +188,9 @@ sealed class Endpoints(ServedModel model, ModelWorker worker, ServeLimits limits
             await Task.WhenAll(jobs.Select(j => j.Done));
             if (usage is not null) await Send(usage());
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && context.Response.HasStarted)
         {
-            await Send(ApiException.Body(500, $"internal error: {e.Message}"));
+            await Send(e is ApiException refused ? refused.ToJson() : ApiException.Body(500, $"internal error: {e.Message}"));
         }
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
     }

@@ -25,6 +25,12 @@ public sealed class ModelWorker : IDisposable
     /// <summary>Jobs that joined a batch already running.</summary>
     public int JoinedJobs => Volatile.Read(ref joinedJobs);
 
+    /// <summary>Jobs and control actions in the queue, not yet taken by the worker.</summary>
+    public int Waiting
+    {
+        get { lock (queue) return queue.Count; }
+    }
+
     public ModelWorker(ServedModel served, int maxBatch, int maxQueuedRows)
     {
         (this.served, this.maxBatch, this.maxQueuedRows) = (served, maxBatch, maxQueuedRows);
@@ -76,18 +82,12 @@ public sealed class ModelWorker : IDisposable
                 continue;
             }
             var batch = TakeBatch(((JobItem)item).Job);
-            var adapter = batch[0].Adapter;
-            if (adapter is { Unloaded: true })
+            ServedAdapter? adapter = null;
+            if (batch[0].Adapter is { } requested && (adapter = served.Adapters.Current(requested)) is null)
             {
-                // Replaced (load_inplace) or unloaded after the request was accepted: the name's current adapter
-                // serves it, and without one it is answered as a request for an unknown model.
-                var current = served.Adapters.Find(adapter.Name);
-                if (current is null)
-                {
-                    foreach (var job in batch) job.Fail(new ApiException(404, $"The model `{adapter.Name}` does not exist (its LoRA adapter was unloaded).", "model"));
-                    continue;
-                }
-                adapter = current;
+                // Unloaded after the request was accepted: answered as a request for an unknown model.
+                foreach (var job in batch) job.Fail(new ApiException(404, $"The model `{requested.Name}` does not exist (its LoRA adapter was unloaded).", "model"));
+                continue;
             }
             Interlocked.Increment(ref batches);
             served.Adapters.Active = adapter;

@@ -23,32 +23,28 @@ public sealed class ServedAdapter : IDisposable
     /// loaded under its name, or answered 404 when there is none.</summary>
     public bool Unloaded { get; private set; }
 
-    /// <summary>Reads the adapter for <paramref name="model"/>: a missing directory or adapter_config.json is a
-    /// <see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/>; a config or tensor that does not
-    /// fit is an <see cref="InvalidDataException"/> naming the file and field, as <see cref="AdapterFiles"/> gives it.</summary>
+    /// <summary>Reads the adapter for <paramref name="model"/>: a missing directory is a
+    /// <see cref="DirectoryNotFoundException"/>, a missing adapter_config.json or adapter_model.safetensors a
+    /// <see cref="FileNotFoundException"/> naming the file; a config or tensor that does not fit is an
+    /// <see cref="InvalidDataException"/> naming the file and field, as <see cref="AdapterFiles"/> gives it.</summary>
     public static ServedAdapter Read(string name, string directory, CausalLM model)
     {
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such LoRA adapter directory");
         var (config, _) = AdapterFiles.ReadConfig(directory);
-        var layers = new Dictionary<string, LoraLayer>();
+        // The draw of A is overwritten by the file's weights; the generator only satisfies the layer's constructor.
+        using var unused = new Generator(0, model.Device);
+        var layers = LoraAdapters.NewLayers(model, config, unused);
         try
         {
-            // The draw of A is overwritten by the file's weights; the generator only satisfies the layer's constructor.
-            using var unused = new Generator(0, model.Device);
-            foreach (var (path, linear) in LoraAdapters.Targets(model, config))
-                layers[path] = new LoraLayer(linear.weight!.shape[1], linear.weight!.shape[0], config, unused, model.Device);
             using (no_grad())
-                AdapterFiles.LoadWeights(directory, layers.SelectMany(l => new[]
-                {
-                    (LoraAdapters.Key(l.Key, "lora_A"), l.Value.A), (LoraAdapters.Key(l.Key, "lora_B"), l.Value.B),
-                }).ToList());
+                AdapterFiles.LoadWeights(directory, LoraAdapters.KeyedParameters(layers.Select(l => (l.path, l.layer))));
         }
         catch
         {
-            foreach (var layer in layers.Values) layer.Dispose();
+            foreach (var (_, _, layer) in layers) layer.Dispose();
             throw;
         }
-        return new ServedAdapter(name, Path.GetFullPath(directory), layers);
+        return new ServedAdapter(name, Path.GetFullPath(directory), layers.ToDictionary(l => l.path, l => l.layer));
     }
 
     /// <summary>Frees the weights; called on the model thread, between batches.</summary>

@@ -29,6 +29,10 @@ public sealed class ServedAdapters(CausalLM model) : IDisposable
         lock (gate) return loaded.Find(a => a.Name == name);
     }
 
+    /// <summary>The adapter that serves a request which named <paramref name="requested"/>'s name: itself, or when it
+    /// has been replaced (load_inplace) since, the one now loaded under the name; null when the name was unloaded.</summary>
+    public ServedAdapter? Current(ServedAdapter requested) => requested.Unloaded ? Find(requested.Name) : requested;
+
     /// <summary>Reads an adapter directory and serves it as <paramref name="name"/>. A name already loaded is refused
     /// unless <paramref name="replace"/> (vLLM's load_inplace); a directory that cannot be read changes nothing.</summary>
     public ServedAdapter Load(string name, string directory, bool replace)
@@ -65,13 +69,12 @@ public sealed class ServedAdapters(CausalLM model) : IDisposable
 
     void AddHooks()
     {
-        var every = new LoraConfig(1, 1, 0, LoraConfig.Projections);
-        foreach (var (path, linear) in LoraAdapters.Targets(model, every))
+        foreach (var (path, linear) in LoraAdapters.Targets(model, LoraConfig.Projections))
             removeHooks.Add(linear.register_forward_hook((_, input, output) => Adapt(path, input, output)).remove);
     }
 
     Tensor Adapt(string path, Tensor input, Tensor output) =>
-        Active is { } adapter && adapter.Layers.TryGetValue(path, out var layer) ? output + layer.Delta(input, null).to(output.dtype) : output;
+        Active is { } adapter && adapter.Layers.TryGetValue(path, out var layer) ? layer.Adapt(input, output, null) : output;
 
     public void Dispose()
     {

@@ -102,7 +102,7 @@ public class RemoteLoraTests
         // The server holds the last step's adapter only, under its name, and scores with it as the trainer does.
         using var http = new HttpClient { BaseAddress = servers.Urls[0] };
         var models = JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
-        var last = LoraAdapterWire.NameForStep(Options.Steps);
+        var last = LoraAdapterWire.Name(Path.Combine(dir.File("remote"), "rollout-weights"), Options.Steps);
         Assert.Equal([init, last], models.Select(m => m!["id"]!.GetValue<string>()));
         Assert.Equal(init, models[1]!["parent"]!.GetValue<string>());
         Assert.Equal([last], Directory.GetDirectories(Path.Combine(dir.File("remote"), "rollout-weights")).Select(Path.GetFileName));
@@ -132,9 +132,9 @@ public class RemoteLoraTests
         var row = MetricsLog.Read(run.MetricsPath).Single();
         Assert.InRange(row["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
         Assert.True(row.ContainsKey("time_weight_sync_s"));
-        var pushed = Path.Combine(run.RolloutWeights, LoraAdapterWire.NameForStep(1));
+        var pushed = Path.Combine(run.RolloutWeights, LoraAdapterWire.Name(run.RolloutWeights, 1));
         Assert.True(AdapterFiles.IsAdapterDirectory(pushed));
-        Assert.False(Directory.Exists(Path.Combine(run.RolloutWeights, LoraAdapterWire.NameForStep(0))));
+        Assert.False(Directory.Exists(Path.Combine(run.RolloutWeights, LoraAdapterWire.Name(run.RolloutWeights, 0))));
         // The adapter pushed after the last step is the run's final adapter.
         var final = SafeTensors.Load(Path.Combine(run.FinalCheckpoint, AdapterFiles.WeightsFile));
         var sent = SafeTensors.Load(Path.Combine(pushed, AdapterFiles.WeightsFile));
@@ -155,18 +155,27 @@ public class RemoteLoraTests
             [new("lora-rank", "4", "--lora-rank"), new("threads", Threads.ToString(), "--threads"), .. more]);
         using (var stop = new CancellationTokenSource())
         {
-            stop.Cancel(); // the first session stops after step 1, leaving rlvr-step-1 loaded
+            stop.Cancel(); // the first session stops after step 1, leaving its step-1 adapter loaded
             TrainCommand.Run(Inputs(), progress: (_, _, _) => { }, stop: stop.Token);
         }
+        // Another adapter under the name the first session left, so that sampling from it would show in step 2.
+        var other = dir.File("other-adapter");
+        Serving.ServeLoraTests.WriteAdapter(init, other, seed: 21);
+        using var http = new HttpClient { BaseAddress = servers.Urls[0] };
+        var replaced = await Serving.ServeLoraTests.PostText(http, LoraAdapterWire.LoadPath, new JsonObject
+        {
+            ["lora_name"] = LoraAdapterWire.Name(run.RolloutWeights, 1), ["lora_path"] = other, ["load_inplace"] = true,
+        });
+        Assert.True(replaced.Status == 200, replaced.Text);
 
         TrainCommand.Run(Inputs(new SettingInput("resume", "true", "--resume")), progress: (_, _, _) => { });
 
         var rows = MetricsLog.Read(run.MetricsPath);
         Assert.Equal([1, 2], rows.Select(r => r["step"]!.GetValue<int>()));
-        // Step 2 sampled from the resumed adapter, pushed again under the name the first session had used.
+        // Step 2 sampled from the resumed adapter, pushed again under the name the first session had used: the other
+        // adapter held under it was replaced.
         Assert.InRange(rows[1]["rollout_logprob_diff"]!.GetValue<double>(), 0, 1e-4);
-        using var http = new HttpClient { BaseAddress = servers.Urls[0] };
         var models = JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
-        Assert.Equal([init, LoraAdapterWire.NameForStep(2)], models.Select(m => m!["id"]!.GetValue<string>()));
+        Assert.Equal([init, LoraAdapterWire.Name(run.RolloutWeights, 2)], models.Select(m => m!["id"]!.GetValue<string>()));
     }
 }

@@ -11,8 +11,9 @@ using static Rlvr.Tests.Serving.Http;
 namespace Rlvr.Tests.Serving;
 
 /// <summary>vLLM's /v1/load_lora_adapter and /v1/unload_lora_adapter: an adapter loaded under a name is served as that
-/// model with the log-probs of base + adapter in-process (LoraAdapters), the base model stays the base, concurrent
-/// requests for both each get their own numbers, and bad requests get vLLM's statuses and change nothing.</summary>
+/// model with the log-probs of base + adapter in-process (LoraAdapters), the base model stays the base, queued
+/// requests for both are batched by model and each get their own numbers, a request waiting while its adapter is
+/// replaced or unloaded gets the new weights or 404, and bad requests get vLLM's statuses and change nothing.</summary>
 public sealed class ServeLoraTests
 {
     static readonly int[] Prompt = [785, 3974, 13876, 38835, 916, 279, 15678];
@@ -30,7 +31,7 @@ public sealed class ServeLoraTests
     }
 
     /// <summary>The in-process reference: the base model with the adapter read back from its directory.</summary>
-    static Checkpoint.Loaded WithAdapter(string modelDir, string adapterDir)
+    internal static Checkpoint.Loaded WithAdapter(string modelDir, string adapterDir)
     {
         var loaded = Checkpoint.Load(modelDir);
         var adapters = LoraAdapters.Attach(loaded.Model, AdapterFiles.ReadConfig(adapterDir).config, modelDir, seed: 0);
@@ -38,7 +39,7 @@ public sealed class ServeLoraTests
         return loaded;
     }
 
-    static async Task<(int Status, string Text, string? MediaType)> PostText(HttpClient client, string path, JsonObject body)
+    internal static async Task<(int Status, string Text, string? MediaType)> PostText(HttpClient client, string path, JsonObject body)
     {
         using var response = await client.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
@@ -51,7 +52,7 @@ public sealed class ServeLoraTests
         return body;
     }
 
-    static async Task<List<string>> ModelIds(HttpClient client) =>
+    internal static async Task<List<string>> ModelIds(HttpClient client) =>
         JsonNode.Parse(await client.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
 
     /// <summary>Echoed prompt log-probs and the generated tokens with theirs, as the server gives them for "model".</summary>
@@ -75,6 +76,27 @@ public sealed class ServeLoraTests
         Assert.Equal(expected.Count, served.LogProbs.Length);
         for (int i = 0; i < expected.Count; i++)
             Assert.True(Math.Abs(expected[i] - served.LogProbs[i]) < 1e-4, $"position {i + 1}: {served.LogProbs[i]} vs {expected[i]}");
+    }
+
+    /// <summary>Holds the worker between batches (once it has started holding) until the returned gate is set, so
+    /// that requests and control actions queue up behind it.</summary>
+    static async Task<ManualResetEventSlim> Park(ModelWorker worker)
+    {
+        var gate = new ManualResetEventSlim();
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = worker.Control(_ =>
+        {
+            parked.SetResult();
+            gate.Wait();
+        });
+        await parked.Task;
+        return gate;
+    }
+
+    /// <summary>Returns once <paramref name="count"/> jobs and control actions wait behind the parked worker.</summary>
+    static async Task Waiting(ModelWorker worker, int count)
+    {
+        while (worker.Waiting < count) await Task.Delay(5);
     }
 
     [Fact]
@@ -107,10 +129,18 @@ public sealed class ServeLoraTests
             Assert.Equal(baseBefore.LogProbs, baseScored.LogProbs.Take(baseBefore.LogProbs.Length));
             Assert.True(adapterScored.LogProbs.Zip(baseScored.LogProbs).Any(p => Math.Abs(p.First - p.Second) > 1e-3), "the adapter changed nothing");
 
-            // Concurrent requests for the base and the adapter, interleaved: each is decoded with its own weights only.
-            var concurrent = Enumerable.Range(0, 8).Select(i => Scored(s.Client, i % 2 == 0 ? "step-1" : "tiny-qwen2", 4 + i)).ToList();
-            var answers = await Task.WhenAll(concurrent);
-            for (int i = 0; i < answers.Length; i++) AssertScoredBy(i % 2 == 0 ? adapted : s.Reference, answers[i]);
+            // Requests for the adapter and the base, interleaved and all waiting together: the worker decodes each
+            // model's in a batch of its own, with its own weights only.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var batches = s.Server.Worker.Batches;
+                var concurrent = Enumerable.Range(0, 8).Select(i => Scored(s.Client, i % 2 == 0 ? "step-1" : "tiny-qwen2", 4 + i)).ToList();
+                await Waiting(s.Server.Worker, 8);
+                gate.Set();
+                var answers = await Task.WhenAll(concurrent);
+                for (int i = 0; i < answers.Length; i++) AssertScoredBy(i % 2 == 0 ? adapted : s.Reference, answers[i]);
+                Assert.Equal(batches + 2, s.Server.Worker.Batches);
+            }
 
             (status, text, _) = await PostText(s.Client, "/v1/unload_lora_adapter", new JsonObject { ["lora_name"] = "step-1" });
             Assert.Equal(200, status);
@@ -120,6 +150,58 @@ public sealed class ServeLoraTests
             Assert.Equal(404, gone);
             Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
             Assert.Equal(baseBefore.LogProbs, (await Scored(s.Client, "tiny-qwen2", 0)).LogProbs);
+        }
+        finally
+        {
+            await TinyServer.Stop(s);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_queued_behind_a_replace_or_unload_of_its_adapter_gets_the_new_weights_or_404()
+    {
+        var s = await TinyServer.Start(new ServeLimits());
+        using var tmp = new TempDir();
+        try
+        {
+            var (first, second) = (tmp.File("first"), tmp.File("second"));
+            WriteAdapter(s.ModelDir, first, seed: 3);
+            WriteAdapter(s.ModelDir, second, seed: 4);
+            using var secondModel = WithAdapter(s.ModelDir, second);
+            Assert.Equal(200, (await PostText(s.Client, "/v1/load_lora_adapter", Load("a", first))).Status);
+
+            // The request names "a" while the first adapter is loaded, and waits behind the load_inplace of the second.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var replace = PostText(s.Client, "/v1/load_lora_adapter", Load("a", second, inplace: true));
+                await Waiting(s.Server.Worker, 1);
+                var scored = Scored(s.Client, "a", 3);
+                await Waiting(s.Server.Worker, 2);
+                gate.Set();
+                Assert.Equal(200, (await replace).Status);
+                AssertScoredBy(secondModel, await scored);
+            }
+
+            // Requests (one streamed) wait behind the unload of "a": there is no "a" any more when their turn comes.
+            using (var gate = await Park(s.Server.Worker))
+            {
+                var unload = PostText(s.Client, "/v1/unload_lora_adapter", new JsonObject { ["lora_name"] = "a" });
+                await Waiting(s.Server.Worker, 1);
+                var requests = new[] { false, true }.Select(stream => Post(s.Client, "/v1/completions", new JsonObject
+                {
+                    ["model"] = "a", ["prompt"] = Ids(Prompt), ["max_tokens"] = 2, ["stream"] = stream,
+                })).ToList();
+                await Waiting(s.Server.Worker, 3);
+                gate.Set();
+                Assert.Equal(200, (await unload).Status);
+                foreach (var (status, error) in await Task.WhenAll(requests))
+                {
+                    Assert.Equal(404, status);
+                    Assert.Equal("NotFoundError", error["error"]!["type"]!.GetValue<string>());
+                    Assert.Contains("`a` does not exist", error["error"]!["message"]!.GetValue<string>());
+                }
+            }
+            Assert.Equal(["tiny-qwen2"], await ModelIds(s.Client));
         }
         finally
         {
@@ -153,8 +235,13 @@ public sealed class ServeLoraTests
             }
             await Refused("/v1/load_lora_adapter", new JsonObject { ["lora_name"] = "b" }, 400, "InvalidUserInput", "Both 'lora_name' and 'lora_path' must be provided.");
             await Refused("/v1/load_lora_adapter", Load("a", second), 400, "InvalidUserInput", "The lora adapter 'a' has already been loaded.");
-            await Refused("/v1/load_lora_adapter", Load("b", tmp.File("missing")), 404, "NotFoundError", "missing");
+            await Refused("/v1/load_lora_adapter", Load("b", tmp.File("missing")), 404, "NotFoundError", $"Loading lora b failed: No adapter found for {tmp.File("missing")}");
             await Refused("/v1/load_lora_adapter", Load("b", s.ModelDir), 404, "NotFoundError", AdapterFiles.ConfigFile);
+            // A config without its weights is an adapter that cannot be read, not a missing one: 400, as in vLLM.
+            var noWeights = tmp.File("no-weights");
+            WriteAdapter(s.ModelDir, noWeights, seed: 7);
+            File.Delete(Path.Combine(noWeights, AdapterFiles.WeightsFile));
+            await Refused("/v1/load_lora_adapter", Load("b", noWeights), 400, "BadRequestError", $"{noWeights}: no {AdapterFiles.WeightsFile}");
 
             // A config AdapterFiles refuses: the same one-line error, naming the file and field.
             var badConfig = tmp.File("bad-config");

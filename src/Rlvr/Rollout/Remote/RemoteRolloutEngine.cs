@@ -27,8 +27,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
     readonly HttpClient http;
     readonly Action<string> warn;
 
-    // The adapter the servers sample from, once one has been pushed: its name (sent as every request's model) and directory.
-    (string Name, string Directory)? adapter;
+    readonly LoraAdapterPush lora;
 
     /// <param name="weightsDirectory">Where the policy's weights are written for the servers to load (replaced whole each time).</param>
     /// <param name="warn">Where warnings go (a dropped server); stderr by default.</param>
@@ -41,6 +40,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
         (this.options, this.weightsDirectory, this.vocabSize) = (options, weightsDirectory, vocabSize);
         this.warn = warn ?? Console.Error.WriteLine;
         pool = new ServerPool(options.Urls, this.warn);
+        lora = new LoraAdapterPush(weightsDirectory, pool, this.warn, (server, path, body) => Send(server, HttpMethod.Post, path, body, CancellationToken.None),
+            (directory, load, hint) => Update(LoraAdapterWire.LoadPath, directory, load, hint));
     }
 
     public bool IsRemote => true;
@@ -93,7 +94,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             string? failure = null;
             try
             {
-                if ((adapter?.Name ?? server.Model) is { } model) body["model"] = model;
+                if ((lora.Model ?? server.Model) is { } model) body["model"] = model;
                 return parse(await Send(server, HttpMethod.Post, CompletionWire.Path, body, step));
             }
             catch (Exception e) when (!step.IsCancellationRequested)
@@ -132,31 +133,21 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
 
     /// <summary>Writes the policy to the weights directory and has every server load it; returns when all that are
     /// still in use have confirmed. A server that fails the update is retired (it would sample from stale weights).
-    /// With LoRA adapters only the adapter is written, to a directory of its own named after
-    /// <paramref name="step"/>, and loaded under that name; the previous adapter is then unloaded and its directory
-    /// removed.</summary>
+    /// With LoRA adapters only the adapter is pushed, under a name of its own (<see cref="LoraAdapterPush"/>).</summary>
     public void SyncWeights(CausalLM policy, ITokenizer tokenizer, int step)
     {
-        if (policy.Adapters is null)
+        if (policy.Adapters is not null)
         {
-            Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
-            var body = WeightUpdateWire.Request(weightsDirectory);
-            Update(WeightUpdateWire.Path, weightsDirectory, async server =>
-            {
-                if (WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None)) is { } failure)
-                    throw new IOException(failure);
-            });
+            lora.Push(policy, tokenizer, step);
             return;
         }
-        var name = LoraAdapterWire.NameForStep(step);
-        var directory = Path.Combine(weightsDirectory, name);
-        Checkpoint.Save(directory, policy, tokenizer); // the adapter directory (PEFT files), as a run's checkpoint holds it
-        Update(LoraAdapterWire.LoadPath, directory, server => LoadAdapter(server, name, directory),
-            $"; vLLM needs VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, --enable-lora and --max-lora-rank >= {policy.Adapters.Config.Rank}");
-        var previous = adapter;
-        adapter = (name, directory);
-        if (previous is { } old && old.Name != name) Task.Run(() => UnloadAsync(old.Name)).GetAwaiter().GetResult();
-        if (previous is { } stale && stale.Directory != directory && Directory.Exists(stale.Directory)) Directory.Delete(stale.Directory, recursive: true);
+        Checkpoint.Save(weightsDirectory, policy, tokenizer, maxShardBytes: long.MaxValue);
+        var body = WeightUpdateWire.Request(weightsDirectory);
+        Update(WeightUpdateWire.Path, weightsDirectory, async server =>
+        {
+            if (WeightUpdateWire.Failure(await Send(server, HttpMethod.Post, WeightUpdateWire.Path, body, CancellationToken.None)) is { } failure)
+                throw new IOException(failure);
+        });
     }
 
     void Update(string endpoint, string directory, Func<RolloutServer, Task> update, string hint = "")
@@ -186,35 +177,6 @@ public sealed class RemoteRolloutEngine : IRolloutEngine
             pool.AfterWeightUpdate(server, failure);
             return failure is null ? null : $"{server}: {failure}";
         }));
-
-    async Task LoadAdapter(RolloutServer server, string name, string directory)
-    {
-        var body = LoraAdapterWire.Load(name, directory);
-        try
-        {
-            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
-        }
-        catch (HttpRequestException e) when (LoraAdapterWire.AlreadyLoaded(e.Message))
-        {
-            // An earlier session of this run (resumed at this step) left the name loaded: replace it.
-            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
-            await Send(server, HttpMethod.Post, LoraAdapterWire.LoadPath, body, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Frees an adapter no request names any more; a server that cannot is only warned about (it still holds
-    /// the new adapter, and a dead server shows at its next request).</summary>
-    Task UnloadAsync(string name) => Task.WhenAll(pool.Servers.Where(s => !s.Retired).Select(async server =>
-    {
-        try
-        {
-            await Send(server, HttpMethod.Post, LoraAdapterWire.UnloadPath, LoraAdapterWire.Unload(name), CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            warn($"warning: rollout server {server} did not unload the LoRA adapter {name} ({e.Message})");
-        }
-    }));
 
     public void Dispose() => http.Dispose();
 }
