@@ -167,6 +167,9 @@ public static class CompareCommand
     {
         Write(Markup.Escape($"{summary.Metric.Field} of each method: mean ± std [95% bootstrap interval] over seeds"),
             ComparisonTable.AccuracyHeader(summary), ComparisonTable.AccuracyRows(summary));
+        if (ComparisonTable.DiagnosticHeader(summary).Count > 0)
+            Write(Markup.Escape("training diagnostics: each run's mean over its steps, then mean ± std [95% interval] over seeds"),
+                ComparisonTable.DiagnosticHeader(summary), ComparisonTable.DiagnosticRows(summary));
         foreach (var target in summary.Targets)
             Write(Markup.Escape($"target {target.Rule.Name} = {ComparisonTable.F(target.Value, "0.000")}; ratio = baseline / method [95% interval]"),
                 ComparisonTable.CostHeader, ComparisonTable.CostRows(target));

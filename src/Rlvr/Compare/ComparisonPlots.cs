@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Rlvr.Compare;
 
 /// <summary>PNG curves of a comparison: the held-out metric against step, rollouts, backward passes and wall-clock
-/// time, and entropy and response length against step. Each method is a bold line of the mean over seeds with a
+/// time, and entropy, response length and asym against step. Each method is a bold line of the mean over seeds with a
 /// shaded band of mean ± std over seeds.</summary>
 public static class ComparisonPlots
 {
@@ -19,6 +19,7 @@ public static class ComparisonPlots
         Accuracy(metric, "accuracy_vs_time.png", "wall-clock seconds after the step-0 eval", p => p.TimeSeconds),
         Step("entropy_vs_step.png", "Policy entropy", "entropy (nats / token)", p => p.Entropy),
         Step("response_length_vs_step.png", "Response length", "mean response length (tokens)", p => p.ResponseLengthMean),
+        Step("asym_vs_step.png", "Token gradient cancellation", "asym (mean over groups of Var(w·A))", p => p.Asym),
     ];
 
     public static IReadOnlyList<string> FileNames => Charts(EvalMetric.Greedy).Select(c => c.File).ToList();

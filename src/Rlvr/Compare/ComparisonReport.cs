@@ -17,6 +17,13 @@ public static class ComparisonReport
             $"{Bootstrap.Resamples} resamples of the seeds]. The area is the mean of the metric over the first " +
             $"{ComparisonTable.F(summary.AreaBudget, "0")} rollouts (the fewest any run ended with), straight lines between evaluations.").AppendLine();
         Table(md, ComparisonTable.AccuracyHeader(summary), ComparisonTable.AccuracyRows(summary));
+        if (ComparisonTable.DiagnosticHeader(summary).Count > 0)
+        {
+            md.AppendLine("## Training diagnostics").AppendLine();
+            md.AppendLine("Each run's mean over its steps (`asym`: token gradient cancellation, the mean over groups of " +
+                "Var_i(w_i·A_i); `entropy`: nats per response token), then mean ± std [95% interval] over seeds.").AppendLine();
+            Table(md, ComparisonTable.DiagnosticHeader(summary), ComparisonTable.DiagnosticRows(summary));
+        }
 
         md.AppendLine("## Cost to target").AppendLine();
         md.AppendLine("Each column gives the mean, over the seeds that reached the target, of the counter at the first evaluation " +

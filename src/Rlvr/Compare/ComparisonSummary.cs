@@ -13,7 +13,8 @@ public sealed record CostToTarget(string Key, IReadOnlyList<double?> PerSeed, do
 public sealed record MetricResults(string Metric, IReadOnlyList<double?> Peaks, IReadOnlyList<double?> Finals, IReadOnlyList<double?> Areas,
     SeedStat Peak, SeedStat Final, SeedStat Area);
 
-public sealed record MethodSummary(string Method, IReadOnlyList<int> Seeds, IReadOnlyList<MetricResults> Metrics)
+public sealed record MethodSummary(string Method, IReadOnlyList<int> Seeds, IReadOnlyList<MetricResults> Metrics,
+    IReadOnlyList<DiagnosticResults> Diagnostics)
 {
     public MetricResults? Of(EvalMetric metric) => Metrics.SingleOrDefault(m => m.Metric == metric.Name);
 }
@@ -54,7 +55,8 @@ public sealed record ComparisonSummary(string Baseline, EvalMetric Metric, doubl
         double? budget = ends.Count == 0 ? null : ends.Min();
 
         var summaries = methods.Select(m => new MethodSummary(m.Method, m.Runs.Select(r => r.Seed).ToList(),
-            EvalMetric.All.Where(x => m.Runs.Any(r => r.Values(x).Count > 0)).Select(x => Results(m, x, budget)).ToList())).ToList();
+            EvalMetric.All.Where(x => m.Runs.Any(r => r.Values(x).Count > 0)).Select(x => Results(m, x, budget)).ToList(),
+            TrainingDiagnostic.All.Select(d => Diagnostic(m, d)).Where(d => d.Mean.Mean is not null).ToList())).ToList();
 
         var baseline = methods[0].Runs;
         var start = Mean(baseline.Select(r => r.Values(metric).Where(p => p.point.Step == 0).Select(p => (double?)p.value).FirstOrDefault()));
@@ -76,6 +78,12 @@ public sealed record ComparisonSummary(string Baseline, EvalMetric Metric, doubl
         string Stream(string what) => $"{m.Method}/{metric.Name}/{what}";
         return new MetricResults(metric.Name, peaks, finals, areas, SeedStat.Of(peaks, Stream("peak")), SeedStat.Of(finals, Stream("final")),
             SeedStat.Of(areas, Stream("area")));
+    }
+
+    static DiagnosticResults Diagnostic(MethodRuns m, TrainingDiagnostic diagnostic)
+    {
+        var perSeed = m.Runs.Select(diagnostic.MeanOver).ToList();
+        return new DiagnosticResults(diagnostic.Name, perSeed, SeedStat.Of(perSeed, $"{m.Method}/{diagnostic.Name}/mean"));
     }
 
     static List<MethodCosts> Costs(IReadOnlyList<MethodRuns> methods, EvalMetric metric, TargetRule rule, double? target)

@@ -43,6 +43,7 @@ public static class ComparisonSummaryJson
             Stat(obj, $"final_{field}", r.Final);
             Stat(obj, $"area_{field}", r.Area);
         }
+        foreach (var d in m.Diagnostics) Stat(obj, $"mean_{d.Name}", d.Mean);
         var perSeed = new JsonArray();
         for (int i = 0; i < m.Seeds.Count; i++)
         {
@@ -54,6 +55,7 @@ public static class ComparisonSummaryJson
                 seed[$"final_{field}"] = r.Finals[i];
                 seed[$"area_{field}"] = r.Areas[i];
             }
+            foreach (var d in m.Diagnostics) seed[$"mean_{d.Name}"] = d.PerSeed[i];
             perSeed.Add(seed);
         }
         obj["per_seed"] = perSeed;

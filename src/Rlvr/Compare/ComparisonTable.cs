@@ -22,14 +22,28 @@ public static class ComparisonTable
             m.Of(summary.Metric) is { } own ? Stat(own.Area) : "–",
         ]);
 
+    /// <summary>Training diagnostics averaged over each run's steps; empty when no run logged any.</summary>
+    public static IReadOnlyList<string> DiagnosticHeader(ComparisonSummary summary) =>
+        Diagnostics(summary).Count == 0 ? [] : ["method", .. Diagnostics(summary).Select(d => $"mean {d}")];
+
+    public static IEnumerable<IReadOnlyList<string>> DiagnosticRows(ComparisonSummary summary) =>
+        summary.Methods.Select(m => (IReadOnlyList<string>)
+        [
+            m.Method,
+            .. Diagnostics(summary).Select(d => m.Diagnostics.SingleOrDefault(x => x.Name == d) is { } r ? Stat(r.Mean, "0.0000") : "–"),
+        ]);
+
+    static List<string> Diagnostics(ComparisonSummary summary) =>
+        TrainingDiagnostic.All.Select(d => d.Name).Where(d => summary.Methods.Any(m => m.Diagnostics.Any(x => x.Name == d))).ToList();
+
     public static readonly IReadOnlyList<string> CostHeader = ["method", "reached", "steps", "rollouts", "bwd passes", "time s"];
 
     public static IEnumerable<IReadOnlyList<string>> CostRows(TargetReport target) =>
         target.Methods.Select(m => (IReadOnlyList<string>)[m.Method, $"{m.ReachedTarget}/{m.Seeds}", .. m.Costs.Select(Cost)]);
 
     /// <summary>"0.812 ± 0.030 [0.781, 0.840]": mean ± std [95% bootstrap interval].</summary>
-    public static string Stat(SeedStat s) =>
-        s.Mean is null ? "–" : $"{F(s.Mean, "0.000")} ± {F(s.Std, "0.000")} [{F(s.Interval?.Low, "0.000")}, {F(s.Interval?.High, "0.000")}]";
+    public static string Stat(SeedStat s, string format = "0.000") =>
+        s.Mean is null ? "–" : $"{F(s.Mean, format)} ± {F(s.Std, format)} [{F(s.Interval?.Low, format)}, {F(s.Interval?.High, format)}]";
 
     /// <summary>Mean cost to target and the ratio baseline / method with its interval, e.g. "12 (1.50× [0.90, 2.40])".</summary>
     static string Cost(CostToTarget c)

@@ -7,8 +7,9 @@ namespace Rlvr.Compare;
 /// run sampled k > 1 responses per problem.</summary>
 public sealed record EvalPoint(int Step, double Rollouts, double BackwardPasses, double TimeSeconds, double Accuracy, double? AvgAtK = null);
 
-/// <summary>Training diagnostics of one RL step.</summary>
-public sealed record StepPoint(int Step, double? Entropy, double? ResponseLengthMean);
+/// <summary>Training diagnostics of one RL step; <see cref="Asym"/> is the token gradient cancellation metric (mean over
+/// groups of Var_i(w_i·A_i)).</summary>
+public sealed record StepPoint(int Step, double? Entropy, double? ResponseLengthMean, double? Asym = null);
 
 /// <summary>The parts of one run's metrics.jsonl that a comparison needs.</summary>
 public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnlyList<StepPoint> Steps)
@@ -36,7 +37,7 @@ public sealed record RunCurve(int Seed, IReadOnlyList<EvalPoint> Evals, IReadOnl
             backward = Number(row, "backward_passes") ?? backward;
             time = Number(row, "time_s") - start ?? time;
             if (Number(row, "eval_accuracy") is { } accuracy) evals.Add(new EvalPoint(step, rollouts, backward, time, accuracy, Number(row, "eval_avg_at_k")));
-            if (step > 0) steps.Add(new StepPoint(step, Number(row, "entropy"), Number(row, "response_length_mean")));
+            if (step > 0) steps.Add(new StepPoint(step, Number(row, "entropy"), Number(row, "response_length_mean"), Number(row, "asym")));
         }
         return new RunCurve(seed, evals, steps);
     }

@@ -12,8 +12,11 @@ public static class ColumnAddition
 
     /// <summary>The worked lines and the result they arrive at. With <paramref name="runningResult"/> each line ends
     /// in the result so far ("7+8+0=15 5"), so the answer is built by copying and prepending one digit; without it a
-    /// line is only "7+8+0=15". A final carry gets its own "0+0+1=1" column to keep every line the same shape.</summary>
-    public static (string Lines, string Result) Work(string a, string b, Func<int, int, int> carryOut, bool runningResult = true)
+    /// line is only "7+8+0=15". A final carry gets its own "0+0+1=1" column to keep every line the same shape.
+    /// Without <paramref name="writeCarry"/> the carry addend is left out ("7+8=15 5"): the lines of someone who does
+    /// not know about carries, only sensible with a rule that never carries.</summary>
+    public static (string Lines, string Result) Work(string a, string b, Func<int, int, int> carryOut, bool runningResult = true,
+        bool writeCarry = true)
     {
         var lines = new StringBuilder();
         var result = "";
@@ -24,7 +27,7 @@ public static class ColumnAddition
             var (x, y) = (DigitFromRight(a, column), DigitFromRight(b, column));
             var sum = x + y + carry;
             result = (sum % 10) + result;
-            lines.Append($"{x}+{y}+{carry}={sum}");
+            lines.Append(writeCarry ? $"{x}+{y}+{carry}={sum}" : $"{x}+{y}={sum}");
             lines.Append(runningResult ? $" {result}\n" : "\n");
             carry = column < columns ? carryOut(column, sum) : 0;
         }

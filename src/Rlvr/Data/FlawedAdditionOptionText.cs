@@ -4,14 +4,15 @@ namespace Rlvr.Data;
 
 /// <summary>The knobs of <see cref="FlawedAdditionTask"/> written into the task name, so that they travel with
 /// <c>--task</c> through every command and into config.json:
-/// <c>flawed-addition:digits=2-4,flawed-share=0.75,flaws=never-carry+drop-one-carry,scratchpad=running</c>.</summary>
+/// <c>flawed-addition:digits=2-4,min-carries=1,flawed-share=0.75,flaws=never-carry+drop-one-carry,scratchpad=running</c>.</summary>
 public static class FlawedAdditionOptionText
 {
-    static readonly string[] Keys = ["digits", "flawed-share", "flaws", "scratchpad", "train-size", "test-size"];
+    static readonly string[] Keys = ["digits", "min-carries", "flawed-share", "flaws", "scratchpad", "train-size", "test-size"];
     static readonly Dictionary<string, AdditionFlaw> FlawNames = new()
     {
         ["never-carry"] = AdditionFlaw.NeverCarry,
         ["drop-one-carry"] = AdditionFlaw.DropOneCarry,
+        ["ignore-carry"] = AdditionFlaw.IgnoreCarry,
     };
     static readonly Dictionary<string, bool> ScratchpadNames = new() { ["running"] = true, ["sums"] = false };
 
@@ -26,6 +27,7 @@ public static class FlawedAdditionOptionText
             options = key switch
             {
                 "digits" => ParseDigits(options, value),
+                "min-carries" => options with { MinCarries = (int)ParseNumber(key, value, "an integer in [0, 9]", 0, 9, integer: true) },
                 "flawed-share" => options with { FlawedShare = ParseNumber(key, value, "a number in [0, 1]", 0, 1) },
                 "flaws" => options with { Flaws = value.Split('+').Select(name => Lookup(FlawNames, key, name)).Distinct().ToList() },
                 "scratchpad" => options with { RunningResult = Lookup(ScratchpadNames, key, value) },

@@ -19,7 +19,7 @@ public class ComparisonPlotsTests
         var files = ComparisonPlots.Write(dir.Path, [Method("single", 8), Method("sfpo", 4), new MethodRuns("empty", [])], EvalMetric.Greedy, 400, 300);
 
         Assert.Equal(["accuracy_vs_step.png", "accuracy_vs_rollouts.png", "accuracy_vs_backward_passes.png", "accuracy_vs_time.png",
-            "entropy_vs_step.png", "response_length_vs_step.png"], files);
+            "entropy_vs_step.png", "response_length_vs_step.png", "asym_vs_step.png"], files);
         foreach (var file in files)
         {
             var bytes = File.ReadAllBytes(Path.Combine(dir.Path, file));

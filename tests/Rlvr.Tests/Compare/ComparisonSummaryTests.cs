@@ -16,6 +16,7 @@ public class ComparisonSummaryTests
             {
                 ["step"] = step, ["rollouts"] = step * rolloutsPerStep, ["backward_passes"] = step * backwardPerStep,
                 ["time_s"] = step * secondsPerStep, ["entropy"] = 1.0 / step, ["response_length_mean"] = 10.0 + step,
+                ["asym"] = 0.01 * step,
             };
             if (accuracy[step] is { } a) row["eval_accuracy"] = a;
             rows.Add(row);
@@ -40,6 +41,26 @@ public class ComparisonSummaryTests
         Assert.Equal(0.3, curve.PeakAccuracy);
         Assert.Equal(4, curve.Steps.Count);
         Assert.Equal(0.5, curve.Steps[1].Entropy);
+    }
+
+    [Fact]
+    public void DiagnosticsAreEachRunsMeanOverItsStepsThenOverSeeds()
+    {
+        // asym is 0.01 × step: seed 1 (4 steps) averages 0.025, seed 2 (2 steps) 0.015; entropy 1/step.
+        var m = Method("dfpo", Rows([0.1, null, 0.3, null, 0.2]), Rows([0.1, null, 0.4]));
+        var s = ComparisonSummary.Compute([m], EvalMetric.Greedy, AtPeak);
+
+        var asym = s.Methods[0].Diagnostics.Single(d => d.Name == "asym");
+        Assert.Equal(0.025, asym.PerSeed[0]!.Value, 12);
+        Assert.Equal(0.015, asym.PerSeed[1]!.Value, 12);
+        Assert.Equal(0.02, asym.Mean.Mean!.Value, 12);
+        var entropy = s.Methods[0].Diagnostics.Single(d => d.Name == "entropy");
+        Assert.Equal((1 + 1 / 2.0 + 1 / 3.0 + 1 / 4.0) / 4, entropy.PerSeed[0]!.Value, 12);
+
+        var json = ComparisonSummaryJson.ToJson(s)["methods"]!["dfpo"]!;
+        Assert.Equal(0.02, json["mean_asym_mean"]!.GetValue<double>(), 12);
+        Assert.Equal(0.015, json["per_seed"]![1]!["mean_asym"]!.GetValue<double>(), 12);
+        Assert.Contains("mean asym", ComparisonTable.DiagnosticHeader(s));
     }
 
     [Fact]

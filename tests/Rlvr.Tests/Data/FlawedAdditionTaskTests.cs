@@ -58,6 +58,26 @@ public class FlawedAdditionTaskTests
     }
 
     [Fact]
+    public void IgnoreCarryDemonstrationsNeverCarryAndLeaveOutTheCarryAddendOnEveryLine()
+    {
+        var correct = Task(0);
+        var ignoring = Task(1, AdditionFlaw.IgnoreCarry);
+        Assert.Equal(correct.Train.Select(p => p.Prompt), ignoring.Train.Select(p => p.Prompt));
+        foreach (var (good, bad) in correct.Train.Zip(ignoring.Train))
+        {
+            var (a, b) = Operands(good);
+            Assert.Equal(SumWithoutCarries(a, b), DemonstratedAnswer(bad));
+            Assert.Matches(@"^(\d\+\d=\d+ \d+\n)+#### \d+$", bad.Demonstration!);
+            foreach (Match m in Regex.Matches(bad.Demonstration!, @"(\d)\+(\d)=(\d+)"))
+                Assert.Equal(int.Parse(m.Groups[1].Value) + int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value));
+            // Same lines as never-carry with the "+0" addend removed: only the written form differs.
+            var neverCarry = ColumnAddition.Work(a.ToString(), b.ToString(), (_, _) => 0).Lines;
+            Assert.Equal(neverCarry.Replace("+0=", "="), bad.Demonstration![..bad.Demonstration!.IndexOf("####")]);
+        }
+        Assert.Equal([AdditionFlaw.IgnoreCarry], FlawedAdditionOptionText.Parse("flaws=ignore-carry").Flaws);
+    }
+
+    [Fact]
     public void DropOneCarryLosesExactlyOneCarry()
     {
         var task = Task(1, AdditionFlaw.DropOneCarry);
@@ -102,6 +122,28 @@ public class FlawedAdditionTaskTests
     }
 
     [Fact]
+    public void MinCarriesKeepsOnlyProblemsWithThatManyCarriesAndZeroChangesNothing()
+    {
+        static int Carries(Problem p)
+        {
+            var operands = p.Prompt.TrimEnd('\n').Split('+');
+            return ColumnAddition.CarryingColumns(operands[0], operands[1]).Count;
+        }
+        var plain = Task(0.75);
+        Assert.Contains(plain.Test, p => Carries(p) == 0); // the default draws problems without carries too
+        Assert.Equal(plain.Test.Select(p => p.Prompt), new FlawedAdditionTask(0, plain.Options with { MinCarries = 0 }).Test.Select(p => p.Prompt));
+        foreach (var min in new[] { 1, 2 })
+        {
+            var task = new FlawedAdditionTask(0, plain.Options with { MinCarries = min });
+            Assert.All(task.Test.Concat(task.Train), p => Assert.True(Carries(p) >= min, $"{p.Prompt.TrimEnd()} has {Carries(p)} carries"));
+            Assert.Contains(task.Test, p => Carries(p) == min);
+        }
+        Assert.Equal(1, FlawedAdditionOptionText.Parse("min-carries=1").MinCarries);
+        var error = Assert.Throws<ArgumentException>(() => TaskRegistry.Load("flawed-addition:digits=2-3,min-carries=4"));
+        Assert.Contains("min carries must be in [0, max digits = 3], got 4", error.Message);
+    }
+
+    [Fact]
     public void TheSumsScratchpadOmitsTheRunningResult()
     {
         var running = Task(0.5);
@@ -133,6 +175,7 @@ public class FlawedAdditionTaskTests
     [InlineData("flaws=never-carry+skip", "flaws: unknown 'skip'")]
     [InlineData("scratchpad=long", "scratchpad: unknown 'long'")]
     [InlineData("test-size=0", "test-size must be an integer >= 1")]
+    [InlineData("min-carries=-1", "min-carries must be an integer in [0, 9]")]
     public void BadOptionTextIsAnErrorNamingTheOption(string text, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => TaskRegistry.Load("flawed-addition:" + text));
