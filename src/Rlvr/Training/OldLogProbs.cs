@@ -9,20 +9,21 @@ public static class OldLogProbs
     /// update's micro-batches of <paramref name="microRows"/> rows, each trimmed to its longest sequence as
     /// <see cref="PolicyBatch.Slice"/> trims it. The same shapes give the same numbers, and no forward runs over the
     /// padding past every row's end. The update never reads the positions past a micro-batch's trimmed length; they
-    /// hold 0.</summary>
+    /// hold 0. Each micro-batch's activations are freed before the next one runs.</summary>
     public static Tensor Compute(CausalLM policy, SequenceBatch sequences, int[] sequenceEnds, int microRows)
     {
         using var noGrad = no_grad();
         var width = sequences.Tokens.shape[1];
-        var parts = new List<Tensor>();
         using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
         for (int s = 0; s < sequences.Count; s += microRows)
         {
+            using var microScope = NewDisposeScope();
             int c = Math.Min(microRows, sequences.Count - s);
             var len = PolicyBatch.TrimmedLength(sequenceEnds, s, c);
             var (logp, _) = TokenLogProbs.Compute(policy, sequences.Tokens.narrow(0, s, c).narrow(1, 0, len));
-            parts.Add(nn.functional.pad(logp, [0, width - len]));
+            parts.Add(nn.functional.pad(logp, [0, width - len]).MoveToOuterDisposeScope());
         }
-        return cat(parts, 0).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        return cat(parts, 0).DetachFromDisposeScope();
     }
 }
