@@ -16,7 +16,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var suite = new Option<string>("--suite") { Description = "default; hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads); memory (peak RSS and seconds of one RL update of that model per configuration; uses --train-batch (default 8 here), --seq-len (512 here), --micro-batch, --layers, --threads); serve (a load test of rlvr serve on loopback; uses --preset, --clients, --seconds, --prompt-len, --new-tokens)", DefaultValueFactory = _ => "default" };
+        var suite = new Option<string>("--suite") { Description = "default; hf-0.5b (a random model in Qwen2.5-0.5B's shape; uses --prompt-len, --new-tokens, --threads); memory (peak RSS and seconds of one RL update of that model per configuration; uses --train-batch (default 8 here), --seq-len (512 here), --micro-batch, --layers, --threads); serve (a load test of rlvr serve on loopback; uses --preset, --clients, --seconds, --prompt-len, --new-tokens); sampler (the cached sampler with the batch whole and split across threads, interleaved; uses --preset, --sample-batch, --prompt-len, --new-tokens, --threads)", DefaultValueFactory = _ => "default" };
         var clients = new Option<string>("--clients") { Description = "serve: comma-separated concurrent client counts", DefaultValueFactory = _ => "1,4,16,64" };
         var seconds = new Option<double>("--seconds") { Description = "serve: how long each client count sends requests", DefaultValueFactory = _ => 10 };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "hf-0.5b: directory with the Qwen2.5 tokenizer.json and tokenizer_config.json, for the llama.cpp comparison (skipped without it)" };
@@ -71,8 +71,11 @@ public static class BenchCommand
             if (suiteName == "serve")
                 return Finish(ServeBenchSuite.Run(r.GetValue(preset)!, dev, ClientCounts(r.GetValue(clients)!), r.InRange(seconds, 0, minExclusive: true),
                     promptTokens, newTokenCount), outPath);
-            if (suiteName != "default") throw new ArgumentException($"--suite: must be default, hf-0.5b, memory or serve, got '{suiteName}'");
+            if (suiteName is not ("default" or "sampler"))
+                throw new ArgumentException($"--suite: must be default, hf-0.5b, memory, serve or sampler, got '{suiteName}'");
             var config = ModelConfig.Preset(r.GetValue(preset)!, 259);
+            if (suiteName == "sampler")
+                return Finish(SamplerSuite(r.GetValue(preset)!, config, dev, rows, promptTokens, newTokenCount), outPath);
 
             var loadBefore = LoadAverage.OneMinute();
             var matmulBefore = Stage("matmul", () => MatmulBench.Run(size, size, size, dev));
@@ -115,6 +118,22 @@ public static class BenchCommand
         return run();
     }
 
+    static JsonObject SamplerSuite(string preset, ModelConfig config, torch.Device device, int rows, int promptTokens, int newTokens)
+    {
+        var loadBefore = LoadAverage.OneMinute();
+        using var model = NewModel(config, device);
+        var result = Stage("sampler, whole batch and sharded", () => SamplerBench.CompareSharding(model, rows, promptTokens, newTokens));
+        return new JsonObject
+        {
+            ["suite"] = "sampler", ["device"] = device.ToString(), ["threads"] = torch.get_num_threads(), ["preset"] = preset,
+            ["sampler_batch"] = result.Batch, ["sampler_prompt_len"] = result.PromptLen, ["sampler_new_tokens"] = result.NewTokens,
+            ["sampler_shards"] = result.Shards, ["timed_runs_each"] = result.Reps,
+            ["whole_batch_tokens_per_s"] = result.WholeTokensPerSecond, ["sharded_tokens_per_s"] = result.ShardedTokensPerSecond,
+            ["sharding_speedup"] = result.Speedup, ["whole_batch_cpu_seconds_per_run"] = result.WholeCpuSeconds,
+            ["sharded_cpu_seconds_per_run"] = result.ShardedCpuSeconds, ["load_average_start"] = loadBefore,
+        };
+    }
+
     static CausalLM NewModel(ModelConfig config, torch.Device device)
     {
         torch.manual_seed(1);
@@ -147,6 +166,7 @@ public static class BenchCommand
         ["sampler_batch"] = sampler.Batch,
         ["sampler_prompt_len"] = sampler.PromptLen,
         ["sampler_new_tokens"] = sampler.NewTokens,
+        ["sampler_shards"] = sampler.Shards,
         ["sampler_seconds_cached"] = sampler.CachedSeconds,
         ["sampler_seconds_recompute"] = sampler.RecomputeSeconds,
         ["sampler_tokens_per_s_cached"] = sampler.CachedTokensPerSecond,

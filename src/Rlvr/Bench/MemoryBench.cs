@@ -58,22 +58,12 @@ public static class MemoryBench
     static PolicyBatch NewBatch(CausalLM model, List<int[]> prompts, List<int[]> responses, int groupSize)
     {
         var sequences = SequenceBatch.Build(prompts, responses, 0, model.Device);
-        Tensor old;
-        using (no_grad())
-        {
-            var parts = new List<Tensor>();
-            for (int s = 0; s < sequences.Count; s += groupSize)
-            {
-                using var scope = NewDisposeScope();
-                parts.Add(TokenLogProbs.Compute(model, sequences.Tokens.narrow(0, s, Math.Min(groupSize, sequences.Count - s))).logProbs.MoveToOuterDisposeScope());
-            }
-            old = cat(parts, 0).DetachFromDisposeScope();
-        }
+        var ends = Enumerable.Range(0, sequences.Count).Select(i => prompts[i].Length + responses[i].Length).ToArray();
         var advantages = Enumerable.Range(0, sequences.Count).Select(i => i % 2 == 0 ? 1f : -1f).ToArray();
         return new PolicyBatch
         {
-            Sequences = sequences, OldLogProbs = old, GroupSize = groupSize, Advantages = tensor(advantages).DetachFromDisposeScope(),
-            SequenceEnds = Enumerable.Range(0, sequences.Count).Select(i => prompts[i].Length + responses[i].Length).ToArray(),
+            Sequences = sequences, OldLogProbs = OldLogProbs.Compute(model, sequences, ends, groupSize), GroupSize = groupSize,
+            Advantages = tensor(advantages).DetachFromDisposeScope(), SequenceEnds = ends,
         };
     }
 }

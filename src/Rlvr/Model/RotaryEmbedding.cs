@@ -6,13 +6,15 @@ namespace Rlvr.Model;
 
 /// <summary>Rotary position embedding in the Hugging Face rotate-half convention. The cos/sin tables are derived
 /// state, cached per device, grown on demand (a 128k-position table of a large head would waste memory) and kept out
-/// of the state dict.</summary>
+/// of the state dict. Safe to use from several threads at once (sharded sampling): growing the tables replaces and
+/// frees the old ones, so lookups and growth hold one lock.</summary>
 public sealed class RotaryEmbedding
 {
     readonly int headDim;
     readonly double theta;
     readonly Llama3RopeScaling? scaling;
     (Device device, Tensor cos, Tensor sin)? tables;
+    readonly Lock tablesLock = new();
 
     public RotaryEmbedding(int headDim, double theta, Llama3RopeScaling? scaling)
     {
@@ -44,8 +46,12 @@ public sealed class RotaryEmbedding
     /// <summary>cos and sin for the given positions [B, T], shaped [B, 1, T, D] to broadcast over heads.</summary>
     public (Tensor cos, Tensor sin) At(Tensor positions)
     {
-        var (cos, sin) = Tables(positions.device, positions.numel() == 0 ? 1 : positions.max().item<long>() + 1);
-        return (cos[positions].unsqueeze(1), sin[positions].unsqueeze(1));
+        var needed = positions.numel() == 0 ? 1 : positions.max().item<long>() + 1;
+        lock (tablesLock)
+        {
+            var (cos, sin) = Tables(positions.device, needed);
+            return (cos[positions].unsqueeze(1), sin[positions].unsqueeze(1));
+        }
     }
 
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)

@@ -10,7 +10,20 @@ namespace Rlvr.Rollout;
 /// so later steps only compute live rows.</summary>
 public static class Sampler
 {
+    /// <summary>Samples in as many shards as <see cref="ShardedSampling.For"/> gives for the batch at the current
+    /// torch thread count.</summary>
     public static Generation Generate(CausalLM model, IReadOnlyList<int[]> prompts, SamplingOptions options,
+        IReadOnlyCollection<int> stopIds, int padId, ulong seed) =>
+        Generate(model, prompts, options, stopIds, padId, seed, ShardedSampling.For(prompts.Count));
+
+    /// <param name="shards">1 samples the batch as one with <paramref name="seed"/>; more split it as
+    /// <see cref="ShardedSampling"/> describes.</param>
+    public static Generation Generate(CausalLM model, IReadOnlyList<int[]> prompts, SamplingOptions options,
+        IReadOnlyCollection<int> stopIds, int padId, ulong seed, int shards) =>
+        shards > 1 ? ShardedSampling.Generate(model, prompts, options, stopIds, padId, seed, shards)
+            : GenerateBatch(model, prompts, options, stopIds, padId, seed);
+
+    static Generation GenerateBatch(CausalLM model, IReadOnlyList<int[]> prompts, SamplingOptions options,
         IReadOnlyCollection<int> stopIds, int padId, ulong seed)
     {
         var stops = stopIds.ToHashSet();

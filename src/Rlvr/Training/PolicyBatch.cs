@@ -17,13 +17,16 @@ public sealed class PolicyBatch : IDisposable
     /// <summary>Rows [start, start + count), trimmed to their longest sequence.</summary>
     public (Tensor tokens, Tensor mask, Tensor old, Tensor? reference, Tensor advantages) Slice(int start, int count)
     {
-        var len = Math.Max(2, SequenceEnds.Skip(start).Take(count).Max());
+        var len = TrimmedLength(SequenceEnds, start, count);
         var tokens = Sequences.Tokens.narrow(0, start, count).narrow(1, 0, len);
         var mask = Sequences.ResponseMask.narrow(0, start, count).narrow(1, 0, len - 1);
         var old = OldLogProbs.narrow(0, start, count).narrow(1, 0, len - 1);
         var reference = RefLogProbs?.narrow(0, start, count).narrow(1, 0, len - 1);
         return (tokens, mask, old, reference, Advantages.narrow(0, start, count));
     }
+
+    /// <summary>Tokens kept of rows [start, start + count): their longest sequence (at least 2, one scored position).</summary>
+    public static int TrimmedLength(int[] sequenceEnds, int start, int count) => Math.Max(2, sequenceEnds.Skip(start).Take(count).Max());
 
     public void Dispose()
     {

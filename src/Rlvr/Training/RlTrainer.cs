@@ -208,21 +208,8 @@ public sealed class RlTrainer
         return RecomputeLogProbs(model, sequences, ends);
     }
 
-    /// <summary>Old log-probs from a no-grad training forward at θ_old, so that r = 1 exactly on-policy.</summary>
-    Tensor RecomputeLogProbs(CausalLM policy, SequenceBatch sequences, int[] ends)
-    {
-        using var noGrad = no_grad();
-        var rows = o.MicroPrompts * o.GroupSize;
-        var parts = new List<Tensor>();
-        using var scope = NewDisposeScope();
-        for (int s = 0; s < sequences.Count; s += rows)
-        {
-            int c = Math.Min(rows, sequences.Count - s);
-            var (logp, _) = TokenLogProbs.Compute(policy, sequences.Tokens.narrow(0, s, c));
-            parts.Add(logp);
-        }
-        return cat(parts, 0).MoveToOuterDisposeScope().DetachFromDisposeScope();
-    }
+    Tensor RecomputeLogProbs(CausalLM policy, SequenceBatch sequences, int[] ends) =>
+        OldLogProbs.Compute(policy, sequences, ends, o.MicroPrompts * o.GroupSize);
 
     /// <summary>Mean |engine − trainer| log-prob per response token (as verl logs it): how far the engine's numerics are
     /// from the trainer's. Tokens the engine gave no log-prob for are left out.</summary>

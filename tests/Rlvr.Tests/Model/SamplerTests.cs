@@ -61,12 +61,14 @@ public class SamplerTests
         Assert.True(stopped.EndedWithEos[0] && stopped.EndedWithEos[2]);
     }
 
-    [Fact]
-    public void SampledLogProbsEqualTrainingForwardLogProbs()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // each shard on its own thread
+    public void SampledLogProbsEqualTrainingForwardLogProbs(int shards)
     {
         using var model = TestModels.Create(seed: 7);
         var prompts = Prompts.SelectMany(p => Enumerable.Repeat(p, 4)).ToArray();
-        var gen = Sampler.Generate(model, prompts, new SamplingOptions(MaxNewTokens: 16), [Eos], Pad, seed: 3);
+        var gen = Sampler.Generate(model, prompts, new SamplingOptions(MaxNewTokens: 16), [Eos], Pad, seed: 3, shards);
         using var _ = no_grad();
         using var batch = SequenceBatch.Build(prompts, gen.Tokens, Pad, CPU);
         var (logp, entropy) = TokenLogProbs.Compute(model, batch.Tokens, withEntropy: true);

@@ -56,21 +56,22 @@ public class ResumeTests
         _ => throw new ArgumentException(name),
     };
 
-    static RlOptions RlOptions(double klCoef) => new()
+    static RlOptions RlOptions(double klCoef, int promptsPerStep) => new()
     {
-        Steps = Steps, PromptsPerStep = 2, GroupSize = 3, MiniBatchPrompts = 1, MaxNewTokens = 10, EvalEvery = 3, EvalLimit = 4,
+        Steps = Steps, PromptsPerStep = promptsPerStep, GroupSize = 3, MiniBatchPrompts = 1, MaxNewTokens = 10, EvalEvery = 3, EvalLimit = 4,
         EvalSamples = 2, Seed = 7, Lr = 3e-3, WarmupSteps = 1, MinLrRatio = 0.1, WeightDecay = 0.1,
         Objective = new RlObjective(KlCoef: klCoef), SaveEvery = 1, KeepLast = 1,
     };
 
     /// <summary>One session of an RL run: a fresh policy and reference from the same init, as the CLI builds them.</summary>
-    static RlResult RlSession(RunDirectory run, string rule, double klCoef, string? resumeFrom = null, int? stopAfter = null)
+    static RlResult RlSession(RunDirectory run, string rule, double klCoef, string? resumeFrom = null, int? stopAfter = null,
+        int promptsPerStep = 2)
     {
         using var model = TestModels.ForByteTokenizer(1, layers: 1);
         using var reference = klCoef != 0 ? TestModels.ForByteTokenizer(1, layers: 1) : null;
         var (progress, stop) = StopAfterStep(stopAfter ?? -1);
         using var _ = stop;
-        var trainer = new RlTrainer(model, new ByteTokenizer(), Task, RlOptions(klCoef), Rule(rule), reference);
+        var trainer = new RlTrainer(model, new ByteTokenizer(), Task, RlOptions(klCoef, promptsPerStep), Rule(rule), reference);
         return trainer.Run(run, progress, resumeFrom, stop.Token);
     }
 
@@ -110,6 +111,31 @@ public class ResumeTests
             // The gate's reference was filled (or it tripped) before the stop, so the step after it depends on restored state.
             var afterResume = JsonNode.Parse(rows[StopAfter + 1])!.AsObject();
             Assert.True(afterResume["gate_z"] is not null || afterResume["exit_step"] is not null);
+        }
+    }
+
+    /// <summary>With 2 torch threads, 12 prompts × 3 rollouts are sampled in 2 shards on 2 threads.</summary>
+    [Fact]
+    public void ResumedRlRunWithShardedRolloutsEqualsTheUninterruptedRun()
+    {
+        const int prompts = 12;
+        int threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(2);
+        try
+        {
+            Assert.Equal(2, Rlvr.Rollout.ShardedSampling.For(prompts * 3));
+            using var dir = new TempDir();
+            var whole = new RunDirectory(Path.Combine(dir.Path, "whole"));
+            var split = new RunDirectory(Path.Combine(dir.Path, "split"));
+            RlSession(whole, "single", 0.0, promptsPerStep: prompts);
+            Assert.True(RlSession(split, "single", 0.0, stopAfter: StopAfter, promptsPerStep: prompts).Interrupted);
+            RlSession(split, "single", 0.0, resumeFrom: split.LatestCheckpoint(), promptsPerStep: prompts);
+            Assert.Equal(MetricsWithoutTiming(whole), MetricsWithoutTiming(split));
+            Assert.Equal(FinalWeights(whole), FinalWeights(split));
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
         }
     }
 
