@@ -8,13 +8,16 @@ namespace Rlvr.Lora;
 /// base's dtype, so that small updates are not rounded away.</summary>
 public sealed class LoraLayer : IDisposable
 {
-    readonly double scaling, dropout;
+    readonly double dropout;
+    // Held as Scalars: adapters also run in sampling shards and the server (see Rlvr.Model.Scalars).
+    readonly Scalar scaling, dropoutScalar, keptScale;
 
     /// <param name="generator">Draws A: uniform in ±1/sqrt(in), which is PEFT's kaiming_uniform(a=sqrt(5)), the
     /// nn.Linear default. B starts at zero, so the adapted model starts equal to the base.</param>
     public LoraLayer(long inputs, long outputs, LoraConfig config, Generator generator, Device device)
     {
         (scaling, dropout) = (config.Scaling, config.Dropout);
+        (dropoutScalar, keptScale) = (dropout, 1 - dropout);
         var bound = 1.0 / Math.Sqrt(inputs);
         A = new Parameter(empty(config.Rank, inputs, dtype: float32, device: device).uniform_(-bound, bound, generator));
         B = new Parameter(zeros(outputs, config.Rank, dtype: float32, device: device));
@@ -30,8 +33,8 @@ public sealed class LoraLayer : IDisposable
         var h = x.to(float32);
         if (dropoutGenerator is not null && dropout > 0)
         {
-            using var keep = rand(h.shape, dtype: float32, device: h.device, generator: dropoutGenerator).ge(dropout);
-            h = h * keep / (1 - dropout);
+            using var keep = rand(h.shape, dtype: float32, device: h.device, generator: dropoutGenerator).ge(dropoutScalar);
+            h = h * keep / keptScale;
         }
         return nn.functional.linear(nn.functional.linear(h, A), B) * scaling;
     }
@@ -47,5 +50,8 @@ public sealed class LoraLayer : IDisposable
     {
         A.Dispose();
         B.Dispose();
+        scaling.Dispose();
+        dropoutScalar.Dispose();
+        keptScale.Dispose();
     }
 }

@@ -33,7 +33,7 @@ public sealed class DecoderModel : nn.Module
     {
         var (b, t) = (inputIds.shape[0], inputIds.shape[1]);
         var past = cache?.Length ?? 0;
-        positions ??= arange(past, past + t, dtype: int64, device: inputIds.device).unsqueeze(0).expand(b, t);
+        positions ??= Scalars.Arange(past, past + t, inputIds.device).unsqueeze(0).expand(b, t);
         var mask = keyValid is null && past == 0 ? null : AttentionMask(b, t, past, keyValid, inputIds.device);
         var (cos, sin) = rotary.At(positions);
         var h = EmbedTokens.forward(inputIds);
@@ -50,8 +50,8 @@ public sealed class DecoderModel : nn.Module
     static Tensor AttentionMask(long b, long t, int past, Tensor? keyValid, Device device)
     {
         var s = past + t;
-        var queryPos = arange(past, s, device: device).unsqueeze(1);
-        var keyPos = arange(0, s, device: device).unsqueeze(0);
+        var queryPos = Scalars.Arange(past, s, device).unsqueeze(1);
+        var keyPos = Scalars.Arange(0, s, device).unsqueeze(0);
         var causal = keyPos.le(queryPos);
         var mask = causal.unsqueeze(0).expand(b, t, s);
         if (keyValid is not null) mask = mask.logical_and(keyValid.unsqueeze(1));

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Rlvr.Model;
@@ -16,13 +17,14 @@ public sealed record Llama3RopeScaling
     /// <param name="invFreq">float64 inverse frequencies of the unscaled rotary embedding.</param>
     public Tensor Apply(Tensor invFreq)
     {
-        double old = OriginalMaxPositionEmbeddings;
-        var lowFreqWavelength = old / LowFreqFactor;
-        var highFreqWavelength = old / HighFreqFactor;
-        var wavelength = 2 * Math.PI / invFreq;
-        var scaled = where(wavelength > lowFreqWavelength, invFreq / Factor, invFreq);
-        var smooth = (old / wavelength - LowFreqFactor) / (HighFreqFactor - LowFreqFactor);
-        var smoothed = (1 - smooth) * scaled / Factor + smooth * scaled;
+        double original = OriginalMaxPositionEmbeddings;
+        // Every Scalar is held for its call (see Scalars).
+        using Scalar old = original, lowFreqWavelength = original / LowFreqFactor, highFreqWavelength = original / HighFreqFactor,
+            twoPi = 2 * Math.PI, factor = Factor, lowFreqFactor = LowFreqFactor, band = HighFreqFactor - LowFreqFactor, one = 1;
+        var wavelength = twoPi / invFreq;
+        var scaled = where(wavelength > lowFreqWavelength, invFreq / factor, invFreq);
+        var smooth = (old / wavelength - lowFreqFactor) / band;
+        var smoothed = (one - smooth) * scaled / factor + smooth * scaled;
         var medium = (wavelength >= highFreqWavelength).logical_and(wavelength <= lowFreqWavelength);
         return where(medium, smoothed, scaled);
     }

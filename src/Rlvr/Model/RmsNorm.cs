@@ -5,12 +5,12 @@ namespace Rlvr.Model;
 
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    readonly double eps;
+    readonly Scalar eps;
     public readonly TorchSharp.Modules.Parameter weight;
 
     public RmsNorm(long size, double eps, ScalarType dtype = ScalarType.Float32) : base(nameof(RmsNorm))
     {
-        this.eps = eps;
+        this.eps = eps.ToScalar();
         weight = nn.Parameter(ones(size, dtype: dtype));
         RegisterComponents();
     }
@@ -19,7 +19,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(float32);
-        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
+        var normed = x32 * rsqrt(x32.pow(Scalars.Two).mean([-1L], keepdim: true).add(eps));
         return (weight * normed.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

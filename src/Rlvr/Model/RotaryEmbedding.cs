@@ -28,9 +28,11 @@ public sealed class RotaryEmbedding
         if (tables is { } t && t.device == device && t.cos.shape[0] >= positions) return (t.cos, t.sin);
         var length = Math.Max(512, (long)BitOperations.RoundUpToPowerOf2((ulong)positions));
         using var scope = NewDisposeScope();
-        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);
+        // Sampling shards may grow the tables while another shard runs: every Scalar is held (see Scalars).
+        using Scalar one = 1.0, thetaScalar = theta, zero = 0, dim = headDim, two = 2, end = length;
+        var invFreq = one / pow(thetaScalar, arange(zero, dim, two, dtype: float64) / dim);
         if (scaling is not null) invFreq = scaling.Apply(invFreq);
-        var freqs = outer(arange(length, dtype: float64), invFreq);
+        var freqs = outer(arange(end, dtype: float64), invFreq);
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to(float32).to(device).DetachFromDisposeScope();
         var sin = emb.sin().to(float32).to(device).DetachFromDisposeScope();

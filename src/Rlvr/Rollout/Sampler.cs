@@ -52,7 +52,7 @@ public static class Sampler
         // for large vocabularies (32 × 64 × 151936 floats = 1.2 GB for Qwen2.5).
         var hidden = model.Model.Forward(ids, positions, valid.narrow(1, 0, promptLen), cache);
         var logits = model.Logits(hidden.narrow(1, promptLen - 1, 1)).select(1, 0);
-        var nextPos = positions.select(1, -1) + 1;
+        var nextPos = positions.select(1, -1).add(Scalars.One);
         var rows = Enumerable.Range(0, n).ToList(); // batch row -> prompt index
         var live = Enumerable.Repeat(true, n).ToList();
         int liveCount = n;
@@ -92,7 +92,7 @@ public static class Sampler
             var stepLogits = model.Forward(tok.unsqueeze(1), nextPos.unsqueeze(1), valid.narrow(1, 0, cache.Length + 1), cache);
             logits.Dispose();
             logits = stepLogits.select(1, -1).MoveToOuterDisposeScope();
-            nextPos.add_(1);
+            nextPos.add_(Scalars.One);
         }
         return Pack(tokens, logProbs, entropies, ended);
     }
@@ -111,7 +111,7 @@ public static class Sampler
         }
         var idsT = tensor(ids, [n, promptLen], device: device);
         var validT = tensor(valid, [n, capacity], device: device);
-        var positions = (validT.narrow(1, 0, promptLen).to(int64).cumsum(1) - 1).clamp_min(0);
+        var positions = (validT.narrow(1, 0, promptLen).to(int64).cumsum(1).sub(Scalars.One)).clamp_min(Scalars.Zero);
         return (idsT, validT, positions);
     }
 
@@ -125,19 +125,21 @@ public static class Sampler
             var best = z.argmax(-1, keepdim: true);
             return (best.squeeze(-1), greedyLogp.gather(-1, best).squeeze(-1), Entropy(greedyLogp));
         }
-        z = z / o.Temperature;
+        using var temperature = o.Temperature.ToScalar();
+        z = z.div(temperature);
         if (o.TopK > 0 && o.TopK < z.shape[^1])
         {
             var kth = z.topk(o.TopK, dim: -1).values.narrow(-1, o.TopK - 1, 1);
-            z = z.masked_fill(z.lt(kth), double.NegativeInfinity);
+            z = z.masked_fill(z.lt(kth), Scalars.NegativeInfinity);
         }
         if (o.TopP < 1.0)
         {
             var (sorted, order) = z.sort(-1, descending: true);
             var probs = sorted.softmax(-1);
             var before = probs.cumsum(-1) - probs; // mass strictly above each token: keep while below top_p
-            sorted = sorted.masked_fill(before.gt(o.TopP), double.NegativeInfinity);
-            z = full_like(z, double.NegativeInfinity).scatter(-1, order, sorted);
+            using var topP = o.TopP.ToScalar();
+            sorted = sorted.masked_fill(before.gt(topP), Scalars.NegativeInfinity);
+            z = full_like(z, Scalars.NegativeInfinity).scatter(-1, order, sorted);
         }
         var logp = z.log_softmax(-1);
         var token = logp.exp().multinomial(1, generator: generator);
@@ -147,7 +149,7 @@ public static class Sampler
     static Tensor Entropy(Tensor logp)
     {
         var p = logp.exp();
-        return -where(p.gt(0), p * logp, zeros_like(p)).sum(-1);
+        return -where(p.gt(Scalars.Zero), p * logp, zeros_like(p)).sum(-1);
     }
 
     static Generation Pack(List<int>[] t, List<float>[] l, List<float>[] e, bool[] ended) =>

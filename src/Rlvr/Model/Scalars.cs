@@ -1,0 +1,27 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rlvr.Model;
+
+/// <summary>Scalars that stay alive while libtorch reads them. TorchSharp frees a <see cref="Scalar"/> in its finalizer
+/// and dispose scopes do not hold Scalars, so the temporary of an implicit conversion (<c>x + 1</c>, <c>x.pow(2)</c>)
+/// is unreferenced once its handle is passed to native code: a garbage collection that another thread triggers during
+/// the call can free it while libtorch reads it ("Unknown scalar type" from <c>pow</c>, seen in the server, or a wrong
+/// value). Code that runs while other threads use torch (sharded sampling, the server's decode loop, the model forward
+/// both share) therefore holds its Scalars: the shared constants here, per-module values in fields, call-local values
+/// in a <c>using</c>.</summary>
+public static class Scalars
+{
+    public static readonly Scalar Zero = 0.ToScalar();
+    public static readonly Scalar One = 1.ToScalar();
+    public static readonly Scalar Two = 2.ToScalar();
+    public static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
+
+    /// <summary>torch.arange(start, stop) (int64), its bounds held for the call.</summary>
+    public static Tensor Arange(long start, long stop, Device device)
+    {
+        using var from = start.ToScalar();
+        using var to = stop.ToScalar();
+        return arange(from, to, dtype: ScalarType.Int64, device: device);
+    }
+}
