@@ -41,7 +41,7 @@ public sealed class LoraLayer : IDisposable
 
     /// <summary>A projection's <paramref name="output"/> for <paramref name="x"/> with this adapter's update added, in
     /// the output's dtype.</summary>
-    public Tensor Adapt(Tensor x, Tensor output, Generator? dropoutGenerator) => output + Delta(x, dropoutGenerator).to(output.dtype);
+    public Tensor Adapt(Tensor x, Tensor output, Generator? dropoutGenerator) => output.add(Delta(x, dropoutGenerator).to(output.dtype), Rlvr.Model.Scalars.One);
 
     /// <summary>ΔW = (alpha / rank) · B·A [out, in], in float32.</summary>
     public Tensor Weight() => B.matmul(A) * scaling;

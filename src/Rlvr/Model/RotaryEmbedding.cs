@@ -29,8 +29,8 @@ public sealed class RotaryEmbedding
         var length = Math.Max(512, (long)BitOperations.RoundUpToPowerOf2((ulong)positions));
         using var scope = NewDisposeScope();
         // Sampling shards may grow the tables while another shard runs: every Scalar is held (see Scalars).
-        using Scalar one = 1.0, thetaScalar = theta, zero = 0, dim = headDim, two = 2, end = length;
-        var invFreq = one / pow(thetaScalar, arange(zero, dim, two, dtype: float64) / dim);
+        using Scalar one = 1.0, zero = 0, dim = headDim, two = 2, end = length;
+        var invFreq = one / pow(theta, arange(zero, dim, two, dtype: float64) / dim);
         if (scaling is not null) invFreq = scaling.Apply(invFreq);
         var freqs = outer(arange(end, dtype: float64), invFreq);
         var emb = cat([freqs, freqs], -1);
@@ -60,6 +60,6 @@ public sealed class RotaryEmbedding
     {
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return x * cos.to(x.dtype) + rotated * sin.to(x.dtype);
+        return (x * cos.to(x.dtype)).add(rotated * sin.to(x.dtype), Scalars.One);
     }
 }

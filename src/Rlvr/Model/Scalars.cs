@@ -4,12 +4,13 @@ using static TorchSharp.torch;
 namespace Rlvr.Model;
 
 /// <summary>Scalars that stay alive while libtorch reads them. TorchSharp frees a <see cref="Scalar"/> in its finalizer
-/// and dispose scopes do not hold Scalars, so the temporary of an implicit conversion (<c>x + 1</c>, <c>x.pow(2)</c>)
-/// is unreferenced once its handle is passed to native code: a garbage collection that another thread triggers during
-/// the call can free it while libtorch reads it ("Unknown scalar type" from <c>pow</c>, seen in the server, or a wrong
-/// value). Code that runs while other threads use torch (sharded sampling, the server's decode loop, the model forward
-/// both share) therefore holds its Scalars: the shared constants here, per-module values in fields, call-local values
-/// in a <c>using</c>.</summary>
+/// and dispose scopes do not hold Scalars, so a temporary Scalar is unreferenced once its handle is passed to native
+/// code: a garbage collection that another thread triggers during the call can free it while libtorch reads it (seen
+/// as "Unknown scalar type" from <c>pow</c> in the server, and as a crashed process). Temporaries come from implicit
+/// conversions (<c>x.pow(2)</c>, <c>masked_fill(m, -inf)</c>) and from TorchSharp itself: <c>a.add(b)</c>, and so
+/// <c>a + b</c>, passes a temporary alpha of 1. Code that runs while other threads use torch (sharded sampling, the
+/// server's decode loop, the model forward both share) therefore holds its Scalars: the shared constants here,
+/// per-module values in fields, call-local values in a <c>using</c>, and adds as <c>a.add(b, Scalars.One)</c>.</summary>
 public static class Scalars
 {
     public static readonly Scalar Zero = 0.ToScalar();
