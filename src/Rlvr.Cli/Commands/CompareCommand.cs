@@ -171,8 +171,11 @@ public static class CompareCommand
             Write(Markup.Escape("training diagnostics: each run's mean over its steps, then mean ± std [95% interval] over seeds"),
                 ComparisonTable.DiagnosticHeader(summary), ComparisonTable.DiagnosticRows(summary));
         foreach (var target in summary.Targets)
+        {
             Write(Markup.Escape($"target {target.Rule.Name} = {ComparisonTable.F(target.Value, "0.000")}; ratio = baseline / method [95% interval]"),
                 ComparisonTable.CostHeader, ComparisonTable.CostRows(target));
+            if (target.AtStart) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(ComparisonTable.AtStartWarning)}[/]");
+        }
         AnsiConsole.MarkupLine(Markup.Escape($"wrote {Path.Combine(outDir, "summary.json")}, report.md and plots"));
     }
 

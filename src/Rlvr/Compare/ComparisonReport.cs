@@ -34,6 +34,7 @@ public static class ComparisonReport
         {
             md.AppendLine($"### Target {target.Rule.Name}: {ComparisonTable.F(target.Value, "0.000")}").AppendLine();
             md.AppendLine($"{target.Rule.Description}.").AppendLine();
+            if (target.AtStart) md.AppendLine($"**{ComparisonTable.AtStartWarning}**").AppendLine();
             Table(md, ComparisonTable.CostHeader, ComparisonTable.CostRows(target));
         }
 

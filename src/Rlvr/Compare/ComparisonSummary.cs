@@ -25,7 +25,10 @@ public sealed record MethodCosts(string Method, int ReachedTarget, int Seeds, IR
     public CostToTarget Cost(string key) => Costs.Single(c => c.Key == key);
 }
 
-public sealed record TargetReport(TargetRule Rule, double? Value, IReadOnlyList<MethodCosts> Methods);
+/// <param name="AtStart">The target is not above the start (the baseline's mean step-0 value): every run that starts
+/// there meets it at step 0, so its costs cannot tell methods apart (a gain:F or baseline target when the baseline never
+/// improved).</param>
+public sealed record TargetReport(TargetRule Rule, double? Value, IReadOnlyList<MethodCosts> Methods, bool AtStart = false);
 
 /// <summary>A comparison's statistics: per method and metric the peak, final and area over seeds; per target the
 /// cost of first reaching it. The baseline is the first method; targets, areas and curves use <see cref="Metric"/>.</summary>
@@ -64,7 +67,7 @@ public sealed record ComparisonSummary(string Baseline, EvalMetric Metric, doubl
         var reports = targets.Select(rule =>
         {
             var value = rule.Resolve(start, baselineResults?.Peak.Mean, baselineResults?.Final.Mean);
-            return new TargetReport(rule, value, Costs(methods, metric, rule, value));
+            return new TargetReport(rule, value, Costs(methods, metric, rule, value), value <= start + Tolerance);
         }).ToList();
         return new ComparisonSummary(methods[0].Method, metric, start, budget, summaries, reports);
     }

@@ -82,6 +82,7 @@ public static class ComparisonSummaryJson
             ["target"] = t.Rule.Name,
             ["rule"] = t.Rule.Description,
             [$"target_{metric.Field}"] = t.Value,
+            ["at_start"] = t.AtStart,
             ["reach_rule"] = $"a seed reaches the target at its first evaluation with {metric.Field} >= target",
             ["methods"] = methods,
         };

@@ -38,6 +38,9 @@ public static class ComparisonTable
 
     public static readonly IReadOnlyList<string> CostHeader = ["method", "reached", "steps", "rollouts", "bwd passes", "time s"];
 
+    public const string AtStartWarning = "This target is not above the start, so every run meets it at step 0 and its costs cannot " +
+        "tell methods apart (the baseline did not improve on the start); use a value target or more steps.";
+
     public static IEnumerable<IReadOnlyList<string>> CostRows(TargetReport target) =>
         target.Methods.Select(m => (IReadOnlyList<string>)[m.Method, $"{m.ReachedTarget}/{m.Seeds}", .. m.Costs.Select(Cost)]);
 

@@ -132,6 +132,23 @@ public class ComparisonSummaryTests
     }
 
     [Fact]
+    public void ATargetNotAboveTheStartIsFlaggedAndOnlyThatOne()
+    {
+        var flat = Method("single", Rows([0.0, null, 0.0]), Rows([0.0, null, 0.0]));
+        var rising = Method("sfpo", Rows([0.0, 0.4, 1.0]), Rows([0.0, 0.6, 1.0]));
+        var s = ComparisonSummary.Compute([flat, rising], EvalMetric.Greedy, TargetRule.ParseList("gain:0.8,0.5"));
+        Assert.True(s.Targets[0].AtStart);
+        Assert.False(s.Targets[1].AtStart);
+        Assert.Equal(2, s.Targets[1].Methods[1].ReachedTarget);
+        Assert.Equal(0, s.Targets[1].Methods[0].ReachedTarget);
+        var json = ComparisonSummaryJson.ToJson(s)["targets"]!;
+        Assert.True(json[0]!["at_start"]!.GetValue<bool>());
+        Assert.False(json[1]!["at_start"]!.GetValue<bool>());
+        var report = ComparisonReport.Markdown(s, "rlvr compare …", []);
+        Assert.Equal(1, report.Split(ComparisonTable.AtStartWarning).Length - 1);
+    }
+
+    [Fact]
     public void NoEvaluationsMeansNoTargetAndNullEverywhere()
     {
         var noEval = new List<JsonObject> { new() { ["step"] = 1, ["rollouts"] = 8, ["backward_passes"] = 1, ["time_s"] = 1 } };
