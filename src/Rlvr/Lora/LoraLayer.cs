@@ -1,3 +1,4 @@
+using Rlvr.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -41,7 +42,7 @@ public sealed class LoraLayer : IDisposable
 
     /// <summary>A projection's <paramref name="output"/> for <paramref name="x"/> with this adapter's update added, in
     /// the output's dtype.</summary>
-    public Tensor Adapt(Tensor x, Tensor output, Generator? dropoutGenerator) => output.add(Delta(x, dropoutGenerator).to(output.dtype), Rlvr.Model.Scalars.One);
+    public Tensor Adapt(Tensor x, Tensor output, Generator? dropoutGenerator) => output.Plus(Delta(x, dropoutGenerator).to(output.dtype));
 
     /// <summary>ΔW = (alpha / rank) · B·A [out, in], in float32.</summary>
     public Tensor Weight() => B.matmul(A) * scaling;

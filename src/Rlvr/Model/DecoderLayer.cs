@@ -25,7 +25,7 @@ public sealed class DecoderLayer : nn.Module
 
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
     {
-        var h = x.add(SelfAttn.Forward(InputLayernorm.forward(x), cos, sin, mask, cache, index), Scalars.One);
-        return h.add(Mlp.forward(PostAttentionLayernorm.forward(h)), Scalars.One);
+        var h = x.Plus(SelfAttn.Forward(InputLayernorm.forward(x), cos, sin, mask, cache, index));
+        return h.Plus(Mlp.forward(PostAttentionLayernorm.forward(h)));
     }
 }

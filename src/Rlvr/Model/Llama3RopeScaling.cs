@@ -24,7 +24,7 @@ public sealed record Llama3RopeScaling
         var wavelength = twoPi / invFreq;
         var scaled = where(wavelength > lowFreqWavelength, invFreq / factor, invFreq);
         var smooth = (old / wavelength - lowFreqFactor) / band;
-        var smoothed = (smooth.negative().add(one, one) * scaled / factor).add(smooth * scaled, one);
+        var smoothed = (smooth.negative().Plus(one) * scaled / factor).Plus(smooth * scaled);
         var medium = (wavelength >= highFreqWavelength).logical_and(wavelength <= lowFreqWavelength);
         return where(medium, smoothed, scaled);
     }

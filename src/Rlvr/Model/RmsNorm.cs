@@ -19,7 +19,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(float32);
-        var normed = x32 * rsqrt(x32.pow(Scalars.Two).mean([-1L], keepdim: true).add(eps, Scalars.One));
+        var normed = x32 * rsqrt(x32.pow(Scalars.Two).mean([-1L], keepdim: true).Plus(eps));
         return (weight * normed.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -60,6 +60,6 @@ public sealed class RotaryEmbedding
     {
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return (x * cos.to(x.dtype)).add(rotated * sin.to(x.dtype), Scalars.One);
+        return (x * cos.to(x.dtype)).Plus(rotated * sin.to(x.dtype));
     }
 }

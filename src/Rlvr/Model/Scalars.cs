@@ -10,13 +10,22 @@ namespace Rlvr.Model;
 /// conversions (<c>x.pow(2)</c>, <c>masked_fill(m, -inf)</c>) and from TorchSharp itself: <c>a.add(b)</c>, and so
 /// <c>a + b</c>, passes a temporary alpha of 1. Code that runs while other threads use torch (sharded sampling, the
 /// server's decode loop, the model forward both share) therefore holds its Scalars: the shared constants here,
-/// per-module values in fields, call-local values in a <c>using</c>, and adds as <c>a.add(b, Scalars.One)</c>.</summary>
+/// per-module values in fields, call-local values in a <c>using</c>, and adds through <see cref="Plus(Tensor, Tensor)"/>.</summary>
 public static class Scalars
 {
     public static readonly Scalar Zero = 0.ToScalar();
     public static readonly Scalar One = 1.ToScalar();
     public static readonly Scalar Two = 2.ToScalar();
     public static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
+
+    /// <summary>a + b, with the alpha of 1 that <c>a.add(b)</c> would pass as a temporary held.</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>a + b for a Scalar b, alpha held.</summary>
+    public static Tensor Plus(this Tensor a, Scalar b) => a.add(b, One);
+
+    /// <summary>a += b in place, alpha held.</summary>
+    public static Tensor PlusInPlace(this Tensor a, Scalar b) => a.add_(b, One);
 
     /// <summary>torch.arange(start, stop) (int64), its bounds held for the call.</summary>
     public static Tensor Arange(long start, long stop, Device device)

@@ -52,7 +52,7 @@ public static class Sampler
         // for large vocabularies (32 × 64 × 151936 floats = 1.2 GB for Qwen2.5).
         var hidden = model.Model.Forward(ids, positions, valid.narrow(1, 0, promptLen), cache);
         var logits = model.Logits(hidden.narrow(1, promptLen - 1, 1)).select(1, 0);
-        var nextPos = positions.select(1, -1).add(Scalars.One, Scalars.One);
+        var nextPos = positions.select(1, -1).Plus(Scalars.One);
         var rows = Enumerable.Range(0, n).ToList(); // batch row -> prompt index
         var live = Enumerable.Repeat(true, n).ToList();
         int liveCount = n;
@@ -92,7 +92,7 @@ public static class Sampler
             var stepLogits = model.Forward(tok.unsqueeze(1), nextPos.unsqueeze(1), valid.narrow(1, 0, cache.Length + 1), cache);
             logits.Dispose();
             logits = stepLogits.select(1, -1).MoveToOuterDisposeScope();
-            nextPos.add_(Scalars.One, Scalars.One);
+            nextPos.PlusInPlace(Scalars.One);
         }
         return Pack(tokens, logProbs, entropies, ended);
     }

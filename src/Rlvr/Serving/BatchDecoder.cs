@@ -40,7 +40,7 @@ static class BatchDecoder
             var (ids, valid, positions) = Sampler.LeftPad(rows.Select(r => r.Job.Prompt).ToList(), promptLen, capacity, served.Tokenizer.PadId, device);
             using var cache = new KvCache(model.Config, rows.Count, capacity, device, model.Model.EmbedTokens.weight!.dtype);
             var logits = Prefill(model, rows, ids, positions, valid.narrow(1, 0, promptLen), cache);
-            var nextPos = positions.select(1, -1).add(Scalars.One, Scalars.One);
+            var nextPos = positions.select(1, -1).Plus(Scalars.One);
 
             while (true)
             {
@@ -73,7 +73,7 @@ static class BatchDecoder
                 if (rows.All(r => r.Sequence.Finished)) break;
                 var step = model.Forward(tokens.unsqueeze(1), nextPos.unsqueeze(1), valid.narrow(1, 0, cache.Length + 1), cache);
                 Replace(ref logits, step.select(1, -1));
-                nextPos.add_(Scalars.One, Scalars.One);
+                nextPos.PlusInPlace(Scalars.One);
             }
         }
         catch (Exception e)
