@@ -27,6 +27,9 @@ public static class TrainBench
         var parameters = model.parameters().ToList();
         var seconds = BenchTimer.SecondsPerRep(() =>
         {
+            // As the trainer's step: every tensor of the step is freed at its end, none left to finalizers.
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
             SftLoss.AccumulateGradients(model, prompts, responses, sequences, padId: 0);
             Optimization.ClipAndStep(optimizer, parameters, 1.0);
         }, warmup, reps);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Rlvr.Model;
 using static TorchSharp.torch;
 
@@ -22,31 +23,40 @@ public static class SftLossNormalization
 /// <see cref="SftLossNormalization.MicroBatchMean"/> asks for that bug).</summary>
 public static class SftLoss
 {
-    /// <summary>Runs forward and backward over the examples in micro-batches, accumulating gradients.</summary>
+    /// <summary>Runs forward and backward over the examples in micro-batches, accumulating gradients; with several
+    /// torch threads on the CPU each micro-batch's rows are split across them (<see cref="ShardedBackward"/>;
+    /// <paramref name="shards"/> overrides the count it picks).</summary>
     /// <returns>The step's loss and its response-token count.</returns>
     public static (double loss, long tokens) AccumulateGradients(CausalLM model, IReadOnlyList<int[]> prompts,
-        IReadOnlyList<int[]> responses, int microBatchSize, int padId, string normalization = SftLossNormalization.TokenMean)
+        IReadOnlyList<int[]> responses, int microBatchSize, int padId, string normalization = SftLossNormalization.TokenMean, int? shards = null)
     {
         var microBatches = (prompts.Count + microBatchSize - 1) / microBatchSize;
         long totalTokens = responses.Sum(r => (long)r.Length);
         if (totalTokens == 0) return (0, 0);
-        double loss = 0;
         var device = model.Device;
-        for (int start = 0; start < prompts.Count; start += microBatchSize)
+        int shardCount = shards ?? ShardedBackward.For(model, Math.Min(microBatchSize, prompts.Count));
+        var losses = ShardedBackward.Run(model, shardCount, (shard, backward) =>
         {
-            using var scope = NewDisposeScope();
-            int count = Math.Min(microBatchSize, prompts.Count - start);
-            using var batch = SequenceBatch.Build(prompts.Skip(start).Take(count).ToList(), responses.Skip(start).Take(count).ToList(), padId, device);
-            var (logp, _) = TokenLogProbs.Compute(model, batch.Tokens);
-            var divisor = normalization == SftLossNormalization.MicroBatchMean
-                ? responses.Skip(start).Take(count).Sum(r => (double)r.Length) * microBatches
-                : totalTokens;
-            var microLoss = -(logp * batch.ResponseMask).sum() / divisor;
-            var value = microLoss.item<float>();
-            loss += value;
-            if (double.IsFinite(value)) microLoss.backward();
-            else return (double.NaN, totalTokens); // the caller skips the step
-        }
-        return (loss, totalTokens);
+            double loss = 0;
+            for (int start = 0; start < prompts.Count; start += microBatchSize)
+            {
+                using var scope = NewDisposeScope();
+                int count = Math.Min(microBatchSize, prompts.Count - start);
+                var rows = TorchShards.Rows(count, shard, shardCount).Select(i => start + i).ToList();
+                if (rows.Count == 0) continue;
+                using var batch = SequenceBatch.Build(rows.Select(i => prompts[i]).ToList(), rows.Select(i => responses[i]).ToList(), padId, device);
+                var (logp, _) = TokenLogProbs.Compute(model, batch.Tokens);
+                using var divisor = (normalization == SftLossNormalization.MicroBatchMean
+                    ? responses.Skip(start).Take(count).Sum(r => (double)r.Length) * microBatches
+                    : totalTokens).ToScalar();
+                var microLoss = -(logp * batch.ResponseMask).sum() / divisor;
+                var value = microLoss.item<float>();
+                loss += value;
+                if (!double.IsFinite(value)) return double.NaN; // the caller skips the step
+                backward(microLoss);
+            }
+            return loss;
+        });
+        return (losses.Sum(), totalTokens);
     }
 }

@@ -1,3 +1,4 @@
+using Rlvr.Model;
 using Rlvr.Rollout;
 using TorchSharp;
 
@@ -40,7 +41,7 @@ public class ShardedSamplingTests
         {
             for (int s = 0; s < shards; s++)
             {
-                var rows = ShardedSampling.Rows(Prompts.Length, s, shards);
+                var rows = TorchShards.Rows(Prompts.Length, s, shards);
                 var alone = Sampler.Generate(model, rows.Select(i => Prompts[i]).ToList(), Options, [Eos], Pad, seeds[s], shards: 1);
                 for (int j = 0; j < rows.Length; j++)
                 {
@@ -63,7 +64,7 @@ public class ShardedSamplingTests
     public void ShardsTakeEveryRowOnce()
     {
         const int count = 23, shards = 3;
-        var all = Enumerable.Range(0, shards).SelectMany(s => ShardedSampling.Rows(count, s, shards)).Order().ToArray();
+        var all = Enumerable.Range(0, shards).SelectMany(s => TorchShards.Rows(count, s, shards)).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, count), all);
     }
 }
