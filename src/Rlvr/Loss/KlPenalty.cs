@@ -1,3 +1,4 @@
+using Rlvr.Model;
 using static TorchSharp.torch;
 
 namespace Rlvr.Loss;
@@ -13,8 +14,8 @@ public static class KlPenalty
         return estimator switch
         {
             "k1" => logRatio,
-            "k2" => 0.5 * logRatio.pow(2),
-            "k3" => (-logRatio).exp() + logRatio - 1,
+            "k2" => logRatio.pow(Scalars.Two).mul(Scalars.Of(0.5)),
+            "k3" => (-logRatio).exp().Plus(logRatio).sub(Scalars.One),
             _ => throw new ArgumentException($"unknown KL estimator '{estimator}' (known: {string.Join(", ", Estimators)})"),
         };
     }

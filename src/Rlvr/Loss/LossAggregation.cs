@@ -1,3 +1,5 @@
+using Rlvr.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Rlvr.Loss;
@@ -13,11 +15,18 @@ public static class LossAggregation
 {
     public static readonly IReadOnlyList<string> Modes = ["token-mean", "seq-mean-token-mean", "seq-mean-token-sum-norm"];
 
-    public static Tensor Aggregate(string mode, Tensor tokenLoss, Tensor mask, StepNormalizer n) => mode switch
+    public static Tensor Aggregate(string mode, Tensor tokenLoss, Tensor mask, StepNormalizer n)
     {
-        "token-mean" => (tokenLoss * mask).sum() / n.Tokens,
-        "seq-mean-token-mean" => ((tokenLoss * mask).sum(1) / mask.sum(1).clamp_min(1)).sum() / n.Sequences,
-        "seq-mean-token-sum-norm" => (tokenLoss * mask).sum() / (n.Sequences * n.ConstantLength),
-        _ => throw new ArgumentException($"unknown loss aggregation '{mode}' (known: {string.Join(", ", Modes)})"),
-    };
+        // Held for the call: the step's counts change every step, and the loss may run on several threads at once.
+        using var tokens = n.Tokens.ToScalar();
+        using var sequences = n.Sequences.ToScalar();
+        using var lengths = (n.Sequences * n.ConstantLength).ToScalar();
+        return mode switch
+        {
+            "token-mean" => (tokenLoss * mask).sum() / tokens,
+            "seq-mean-token-mean" => ((tokenLoss * mask).sum(1) / mask.sum(1).clamp_min(Scalars.One)).sum() / sequences,
+            "seq-mean-token-sum-norm" => (tokenLoss * mask).sum() / lengths,
+            _ => throw new ArgumentException($"unknown loss aggregation '{mode}' (known: {string.Join(", ", Modes)})"),
+        };
+    }
 }

@@ -1,9 +1,11 @@
+using static Rlvr.Model.Scalars;
 using static TorchSharp.torch;
 
 namespace Rlvr.Loss;
 
 /// <summary>Policy losses selected by name. Each returns per-token losses; aggregation is separate
-/// (<see cref="LossAggregation"/>). Notation: r = π_θ/π_old per token, s_i = exp(mean_t log r_i,t) per sequence.</summary>
+/// (<see cref="LossAggregation"/>). Every Scalar passed to torch is held (<see cref="Rlvr.Model.Scalars"/>): the losses
+/// run on several threads at once when a step is sharded. Notation: r = π_θ/π_old per token, s_i = exp(mean_t log r_i,t) per sequence.</summary>
 public static class PolicyLosses
 {
     public static readonly IReadOnlyList<string> Names = ["grpo", "gspo", "dfpo-min", "dfpo-orth", "grpo-symclip"];
@@ -27,12 +29,12 @@ public static class PolicyLosses
         var a = x.Advantages.unsqueeze(1);
         var ratio = (x.LogProbs - x.OldLogProbs).exp();
         var unclipped = -a * ratio;
-        var clipped = -a * ratio.clamp(1 - c.EpsLow, 1 + c.EpsHigh);
+        var clipped = -a * ratio.clamp(Of(1 - c.EpsLow), Of(1 + c.EpsHigh));
         var loss = maximum(unclipped, clipped);
-        if (c.DualClip is { } dual) loss = where(a.lt(0), minimum(loss, -a * dual), loss);
-        var high = (ratio.gt(1 + c.EpsHigh) & a.gt(0)).to(float32);
-        var low = (ratio.lt(1 - c.EpsLow) & a.lt(0)).to(float32);
-        var live = ratio.detach() * (1 - high - low);
+        if (c.DualClip is { } dual) loss = where(a.lt(Zero), minimum(loss, -a * Of(dual)), loss);
+        var high = (ratio.gt(Of(1 + c.EpsHigh)) & a.gt(Zero)).to(float32);
+        var low = (ratio.lt(Of(1 - c.EpsLow)) & a.lt(Zero)).to(float32);
+        var live = ratio.detach() * (OneMinus(high) - low);
         return new(loss, low, high, MaskedMean(live, x.Mask));
     }
 
@@ -42,9 +44,9 @@ public static class PolicyLosses
     {
         var a = x.Advantages.unsqueeze(1);
         var ratio = (x.LogProbs - x.OldLogProbs).exp();
-        var loss = -a * ratio.clamp(0, 1 + c.EpsHigh);
-        var high = ratio.gt(1 + c.EpsHigh).to(float32);
-        return new(loss, zeros_like(high), high, MaskedMean(ratio.detach() * (1 - high), x.Mask));
+        var loss = -a * ratio.clamp(Zero, Of(1 + c.EpsHigh));
+        var high = ratio.gt(Of(1 + c.EpsHigh)).to(float32);
+        return new(loss, zeros_like(high), high, MaskedMean(ratio.detach() * OneMinus(high), x.Mask));
     }
 
     /// <summary>GSPO (eq. 42, 44): the clipped surrogate on the sequence ratio s_i, with the gradient through s_i.
@@ -54,11 +56,11 @@ public static class PolicyLosses
         var a = x.Advantages.unsqueeze(1);
         var s = SequenceRatio(x);
         var perToken = s.detach().unsqueeze(1) * (x.LogProbs - x.LogProbs.detach()).exp();
-        var loss = maximum(-a * perToken, -a * perToken.clamp(1 - c.EpsLow, 1 + c.EpsHigh));
+        var loss = maximum(-a * perToken, -a * perToken.clamp(Of(1 - c.EpsLow), Of(1 + c.EpsHigh)));
         var sd = s.detach();
-        var high = (sd.gt(1 + c.EpsHigh) & x.Advantages.gt(0)).to(float32);
-        var low = (sd.lt(1 - c.EpsLow) & x.Advantages.lt(0)).to(float32);
-        var weight = sd * (1 - high - low);
+        var high = (sd.gt(Of(1 + c.EpsHigh)) & x.Advantages.gt(Zero)).to(float32);
+        var low = (sd.lt(Of(1 - c.EpsLow)) & x.Advantages.lt(Zero)).to(float32);
+        var weight = sd * (OneMinus(high) - low);
         return new(loss, Broadcast(low, x.Mask), Broadcast(high, x.Mask), weight);
     }
 
@@ -82,18 +84,18 @@ public static class PolicyLosses
     /// min(s·A, c·A) = A·s̄ (eq. 49).</summary>
     public static Tensor PostClipWeight(Tensor s, Tensor advantages, double epsLow, double epsHigh)
     {
-        var clipped = s.clamp(1 - epsLow, 1 + epsHigh);
-        return where(advantages.ge(0), minimum(s, clipped), maximum(s, clipped));
+        var clipped = s.clamp(Of(1 - epsLow), Of(1 + epsHigh));
+        return where(advantages.ge(Zero), minimum(s, clipped), maximum(s, clipped));
     }
 
     /// <summary>s_i = exp(mean over response tokens of log r_i,t) [B].</summary>
     public static Tensor SequenceRatio(PolicyLossInput x) =>
-        (((x.LogProbs - x.OldLogProbs) * x.Mask).sum(1) / x.Mask.sum(1).clamp_min(1)).exp();
+        (((x.LogProbs - x.OldLogProbs) * x.Mask).sum(1) / x.Mask.sum(1).clamp_min(One)).exp();
 
     static (Tensor low, Tensor high) ClippedSides(Tensor s, Tensor a, PolicyLossConfig c) =>
-        ((s.lt(1 - c.EpsLow) & a.lt(0)).to(float32), (s.gt(1 + c.EpsHigh) & a.gt(0)).to(float32));
+        ((s.lt(Of(1 - c.EpsLow)) & a.lt(Zero)).to(float32), (s.gt(Of(1 + c.EpsHigh)) & a.gt(Zero)).to(float32));
 
     static Tensor Broadcast(Tensor perSequence, Tensor mask) => perSequence.unsqueeze(1).expand_as(mask);
 
-    static Tensor MaskedMean(Tensor values, Tensor mask) => (values * mask).sum(1) / mask.sum(1).clamp_min(1);
+    static Tensor MaskedMean(Tensor values, Tensor mask) => (values * mask).sum(1) / mask.sum(1).clamp_min(One);
 }

@@ -13,10 +13,19 @@ namespace Rlvr.Model;
 /// per-module values in fields, call-local values in a <c>using</c>, and adds through <see cref="Plus(Tensor, Tensor)"/>.</summary>
 public static class Scalars
 {
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<double, Scalar> Constants = new();
+
     public static readonly Scalar Zero = 0.ToScalar();
     public static readonly Scalar One = 1.ToScalar();
     public static readonly Scalar Two = 2.ToScalar();
     public static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
+
+    /// <summary>A held Scalar for a value fixed by a run's configuration (a clip bound, a coefficient): kept for the
+    /// life of the process, one per distinct value, so not for values that change every step.</summary>
+    public static Scalar Of(double value) => Constants.GetOrAdd(value, v => v.ToScalar());
+
+    /// <summary>1 - t, no temporary Scalar (TorchSharp's <c>1 - t</c> passes two).</summary>
+    public static Tensor OneMinus(Tensor t) => t.neg().add_(One, One);
 
     /// <summary>a + b, with the alpha of 1 that <c>a.add(b)</c> would pass as a temporary held.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);

@@ -10,7 +10,7 @@ public class PolicyGradientTests
 {
     const int Pad = 38, GroupSize = 2, Groups = 4;
 
-    static PolicyBatch MakeBatch(Rlvr.Model.CausalLM model)
+    static PolicyBatch MakeBatch(Rlvr.Model.CausalLM model, bool withReference = false)
     {
         var (prompts, responses) = GradientTestKit.RaggedData(GroupSize * Groups, seed: 9);
         var sequences = SequenceBatch.Build(prompts, responses, Pad, CPU);
@@ -28,6 +28,7 @@ public class PolicyGradientTests
         {
             Sequences = sequences, OldLogProbs = old, GroupSize = GroupSize,
             Advantages = tensor(adv.Select(a => (float)a).ToArray()),
+            RefLogProbs = withReference ? (old - 0.1).DetachFromDisposeScope() : null,
             SequenceEnds = prompts.Select((p, i) => p.Length + responses[i].Length).ToArray(),
         };
     }
@@ -55,6 +56,47 @@ public class PolicyGradientTests
             Assert.True(GradientTestKit.RelativeError(grad, fullGrad) <= 1e-5, $"micro-batch of {micro} rows");
             Assert.Equal(full.Loss, stats.Loss, 5);
             Assert.Equal(full.ClippedLow + full.ClippedHigh, stats.ClippedLow + stats.ClippedHigh);
+        }
+    }
+
+    /// <summary>A step split across threads (each shard a block of whole groups of every micro-batch) differentiates the
+    /// same loss, KL and entropy terms included, and sums the same statistics.</summary>
+    [Theory]
+    [MemberData(nameof(LossesAndModes))]
+    public void ShardedGradientAndStatisticsEqualTheUnshardedOnes(string loss, string aggregation)
+    {
+        using var model = TestModels.Create(seed: 2);
+        using var batch = MakeBatch(model, withReference: true);
+        var objective = new RlObjective(loss, aggregation, new PolicyLossConfig(0.2, 0.28, DualClip: 3), KlCoef: 0.05, EntropyCoef: 0.01,
+            ConstantLength: 16);
+        int rows = batch.Count;
+        foreach (var micro in new[] { rows, 2 * GroupSize })
+        {
+            model.zero_grad();
+            var whole = PolicyGradient.AccumulateGradients(model, batch, objective, 0, rows, micro, shards: 1);
+            using var wholeGrad = GradientTestKit.FlatGrad(model);
+            model.zero_grad();
+            var sharded = PolicyGradient.AccumulateGradients(model, batch, objective, 0, rows, micro, shards: 2);
+            using var shardedGrad = GradientTestKit.FlatGrad(model);
+            Assert.True(GradientTestKit.RelativeError(shardedGrad, wholeGrad) <= 1e-5, $"micro-batch of {micro} rows");
+            Assert.Equal(whole.Loss, sharded.Loss, 5);
+            Assert.Equal(whole.ClippedLow + whole.ClippedHigh, sharded.ClippedLow + sharded.ClippedHigh);
+            Assert.Equal(whole.EntropySum, sharded.EntropySum, 3);
+            Assert.Equal(whole.KlRefSum, sharded.KlRefSum, 4);
+            Assert.Equal(whole.AsymSum, sharded.AsymSum, 5);
+            Assert.Equal((whole.Groups, whole.MiniBatches, whole.Tokens), (sharded.Groups, sharded.MiniBatches, sharded.Tokens));
+            Assert.True(whole.KlRefSum != 0);
+        }
+    }
+
+    [Fact]
+    public void GroupBlocksCoverEveryRowOnceInWholeGroups()
+    {
+        for (int shards = 1; shards <= 4; shards++)
+        {
+            var blocks = Enumerable.Range(0, shards).Select(s => PolicyGradient.GroupBlock(16, 5 * GroupSize, GroupSize, s, shards)).ToList();
+            Assert.All(blocks, b => Assert.Equal(0, b.from % GroupSize + b.rows % GroupSize));
+            Assert.Equal(Enumerable.Range(16, 5 * GroupSize), blocks.SelectMany(b => Enumerable.Range(b.from, b.rows)));
         }
     }
 
