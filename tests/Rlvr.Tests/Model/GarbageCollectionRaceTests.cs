@@ -1,3 +1,4 @@
+using Rlvr.Tests.Support;
 using Rlvr.Rollout;
 
 namespace Rlvr.Tests.Model;
@@ -18,17 +19,7 @@ public class GarbageCollectionRaceTests
         using var model = TestModels.Create(seed: 7);
         var options = new SamplingOptions(Temperature: 0.8, TopP: 0.9, TopK: 20, MaxNewTokens: 24);
         var quiet = Sampler.Generate(model, Prompts, options, [Eos], Pad, seed: 31, shards: 2);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
-        try
+        using (new BackgroundCollector())
         {
             for (int round = 0; round < 60; round++)
             {
@@ -37,11 +28,6 @@ public class GarbageCollectionRaceTests
                 Assert.Equal(quiet.LogProbs, noisy.LogProbs);
                 Assert.Equal(quiet.Entropies, noisy.Entropies);
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
     }
 }

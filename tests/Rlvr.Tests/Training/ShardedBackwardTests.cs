@@ -1,3 +1,4 @@
+using Rlvr.Tests.Support;
 using Rlvr.Model;
 using Rlvr.Tests.Model;
 using Rlvr.Training;
@@ -62,17 +63,7 @@ public class ShardedBackwardTests
         model.train();
         var (prompts, responses) = GradientTestKit.RaggedData(32, seed: 9);
         var (quietLoss, quiet) = Step(model, prompts, responses, 32, shards: 2);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
-        try
+        using (new BackgroundCollector())
         {
             for (int round = 0; round < 40; round++)
             {
@@ -81,11 +72,6 @@ public class ShardedBackwardTests
                 Assert.True(noisy.eq(quiet).all().item<bool>(), $"round {round}: the gradient changed");
                 noisy.Dispose();
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
     }
 
