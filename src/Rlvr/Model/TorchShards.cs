@@ -9,7 +9,8 @@ namespace Rlvr.Model;
 /// thread wake-ups than it gains, while splitting the batch keeps every core on whole ops. The threads live as long as
 /// the process, so their torch and allocator state stays warm between calls (a training step calls once per
 /// optimizer step). Code run this way holds every Scalar it passes to torch (<see cref="Scalars"/>): the shards
-/// allocate, and so collect garbage, concurrently.</summary>
+/// allocate, and so collect garbage, concurrently. While shards run, libtorch's process-wide thread count is 1, so a
+/// thread that first uses torch in that window starts with one thread.</summary>
 public static class TorchShards
 {
     static readonly object Gate = new();

@@ -20,7 +20,8 @@ public static class PolicyGradient
         using (var m = batch.Sequences.ResponseMask.narrow(0, start, count).sum()) tokens = m.item<float>();
         var normalizer = new StepNormalizer(Math.Max(tokens, 1), count, objective.ConstantLength);
         int groupsPerMicroBatch = Math.Min(microRows, count) / batch.GroupSize;
-        int shardCount = Math.Min(shards ?? ShardedBackward.For(model, Math.Min(microRows, count)), groupsPerMicroBatch);
+        int shardCount = Math.Min(shards ?? ShardedBackward.For(model, Math.Min(microRows, count), PolicyBatch.TrimmedLength(batch.SequenceEnds, start, count)),
+            groupsPerMicroBatch);
         var parts = ShardedBackward.Run(model, shardCount, (shard, backward) =>
         {
             var stats = new PassStats();

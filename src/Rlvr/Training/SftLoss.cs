@@ -34,7 +34,7 @@ public static class SftLoss
         long totalTokens = responses.Sum(r => (long)r.Length);
         if (totalTokens == 0) return (0, 0);
         var device = model.Device;
-        int shardCount = shards ?? ShardedBackward.For(model, Math.Min(microBatchSize, prompts.Count));
+        int shardCount = shards ?? ShardedBackward.For(model, Math.Min(microBatchSize, prompts.Count), prompts.Select((p, i) => p.Length + responses[i].Length).Max());
         var losses = ShardedBackward.Run(model, shardCount, (shard, backward) =>
         {
             double loss = 0;

@@ -17,46 +17,62 @@ public static class ShardedBackward
     /// <summary>Rows per shard below which a micro-batch is not split: few rows leave the threads little to share.</summary>
     public const int MinRowsPerShard = 8;
 
-    /// <summary>One shard per torch thread, on the CPU, as long as each shard gets <see cref="MinRowsPerShard"/> rows.
-    /// Not with gradient checkpointing, which is asked for to save memory: every shard holds a copy of the gradients.</summary>
-    public static int For(CausalLM model, int rows) =>
-        model.Device.type != DeviceType.CPU || model.Model.GradientCheckpointing ? 1
-            : Math.Max(1, Math.Min(torch.get_num_threads(), rows / MinRowsPerShard));
+    /// <summary>One shard per torch thread, on the CPU, as long as each shard gets <see cref="MinRowsPerShard"/> rows
+    /// of at most <paramref name="longestRow"/> tokens. Not sharded: with gradient checkpointing, asked for to save
+    /// memory while every shard holds a copy of the gradients; when the micro-batch's positions would be scored in chunks,
+    /// whose recomputed backward writes the head's gradient straight into the parameters' gradients; with LoRA
+    /// dropout, whose masks come from one generator the shards would draw from in no fixed order.</summary>
+    public static int For(CausalLM model, int rows, int longestRow)
+    {
+        if (model.Device.type != DeviceType.CPU || model.Model.GradientCheckpointing || model.Adapters?.Config.Dropout > 0) return 1;
+        int shards = Math.Max(1, Math.Min(torch.get_num_threads(), rows / MinRowsPerShard));
+        var chunk = model.LogProbChunk ?? TokenLogProbs.DefaultChunk(model.Config.VocabSize);
+        return (long)rows * longestRow > chunk ? 1 : shards;
+    }
 
     /// <summary>Runs <paramref name="work"/> once per shard; it calls the backward it is given on each loss it builds.
     /// With one shard that is <c>loss.backward()</c> on this thread, as an unsharded step does.</summary>
     public static T[] Run<T>(CausalLM model, int shards, Func<int, Action<Tensor>, T> work)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         if (shards == 1) return [work(0, loss => loss.backward())];
         var trained = model.parameters().Where(p => p.requires_grad).ToArray();
         var gradients = new Tensor?[shards][];
-        var results = TorchShards.Run(shards, "backward", s =>
+        for (int s = 0; s < shards; s++) gradients[s] = new Tensor?[trained.Length];
+        try
         {
-            var sum = gradients[s] = new Tensor?[trained.Length];
-            return work(s, loss =>
+            var results = TorchShards.Run(shards, "backward", s =>
             {
-                using var scope = NewDisposeScope();
-                var parts = torch.autograd.grad([loss], trained);
-                for (int i = 0; i < trained.Length; i++)
-                    if (sum[i] is null) sum[i] = parts[i].DetachFromDisposeScope();
-                    else sum[i]!.add_(parts[i], Scalars.One);
+                var sum = gradients[s];
+                return work(s, loss =>
+                {
+                    using var scope = NewDisposeScope();
+                    var parts = torch.autograd.grad([loss], trained);
+                    for (int i = 0; i < trained.Length; i++)
+                        if (sum[i] is null) sum[i] = parts[i].DetachFromDisposeScope();
+                        else sum[i]!.add_(parts[i], Scalars.One);
+                });
             });
-        });
-        using (no_grad())
-            for (int i = 0; i < trained.Length; i++)
-            {
-                Tensor? total = null;
-                for (int s = 0; s < shards; s++)
-                    if (gradients[s][i] is { } g)
-                        if (total is null) total = g;
-                        else total.add_(g, Scalars.One);
-                if (total is null) continue;
-                // The parameter's gradient shares the tensor; disposing the handle below keeps it alive.
-                if (trained[i].grad is { } grad) grad.add_(total, Scalars.One);
-                else trained[i].grad = total;
-            }
-        foreach (var shard in gradients)
-            foreach (var g in shard) g?.Dispose();
-        return results;
+            using (no_grad())
+                for (int i = 0; i < trained.Length; i++)
+                {
+                    Tensor? total = null;
+                    for (int s = 0; s < shards; s++)
+                        if (gradients[s][i] is { } g)
+                            if (total is null) total = g;
+                            else total.add_(g, Scalars.One);
+                    if (total is null) continue;
+                    // The parameter's gradient shares the tensor; disposing the handle below keeps it alive.
+                    using var grad = trained[i].grad;
+                    if (grad is not null) grad.add_(total, Scalars.One);
+                    else trained[i].grad = total;
+                }
+            return results;
+        }
+        finally
+        {
+            foreach (var shard in gradients)
+                foreach (var g in shard) g?.Dispose();
+        }
     }
 }

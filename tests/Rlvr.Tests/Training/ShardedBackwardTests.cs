@@ -76,6 +76,24 @@ public class ShardedBackwardTests
     }
 
     [Fact]
+    public void StepsAreShardedOnlyWhereEveryShardsGradientStaysItsOwn()
+    {
+        using var model = TestModels.Create(seed: 3);
+        int expected = Math.Max(1, Math.Min(TorchSharp.torch.get_num_threads(), 64 / ShardedBackward.MinRowsPerShard));
+        Assert.Equal(expected, ShardedBackward.For(model, rows: 64, longestRow: 40));
+        Assert.Equal(1, ShardedBackward.For(model, rows: 7, longestRow: 40));
+        // Positions scored in chunks: the recomputed backward accumulates into the parameters' gradients itself.
+        model.LogProbChunk = 64;
+        Assert.Equal(1, ShardedBackward.For(model, rows: 64, longestRow: 40));
+        model.LogProbChunk = null;
+        model.Model.GradientCheckpointing = true;
+        Assert.Equal(1, ShardedBackward.For(model, rows: 64, longestRow: 40));
+        model.Model.GradientCheckpointing = false;
+        using var dropout = Rlvr.Lora.LoraAdapters.Attach(model, new Rlvr.Lora.LoraConfig(2, 4, 0.1, ["q_proj"]), "test", seed: 1);
+        Assert.Equal(1, ShardedBackward.For(model, rows: 64, longestRow: 40));
+    }
+
+    [Fact]
     public void AFailingShardFailsTheCallAndTheWorkersKeepWorking()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
