@@ -83,7 +83,8 @@ public static class QuickstartCommand
 
     static void Print(JsonObject s)
     {
-        var table = new Table().Title($"{s["task"]}: held-out accuracy, greedy, n = {s["eval_n"]}")
+        AnsiConsole.MarkupLine($"task [green]{Markup.Escape(s["task"]!.GetValue<string>())}[/]");
+        var table = new Table().Title($"held-out accuracy, greedy, n = {s["eval_n"]}")
             .AddColumn("stage").AddColumn("accuracy").AddColumn("steps").AddColumn("time (s)");
         table.AddRow("SFT", $"{s["sft_eval_accuracy"]!.GetValue<double>():F3}", $"{s["sft_steps"]}", $"{s["sft_time_s"]!.GetValue<double>():F1}");
         table.AddRow("SFT -> RL", $"{s["rl_eval_accuracy"]!.GetValue<double>():F3}", $"{s["rl_steps"]}", $"{s["rl_time_s"]!.GetValue<double>():F1}");
