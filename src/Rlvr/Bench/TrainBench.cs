@@ -29,7 +29,6 @@ public static class TrainBench
         {
             // As the trainer's step: every tensor of the step is freed at its end, none left to finalizers.
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
             SftLoss.AccumulateGradients(model, prompts, responses, sequences, padId: 0);
             Optimization.ClipAndStep(optimizer, parameters, 1.0);
         }, warmup, reps);

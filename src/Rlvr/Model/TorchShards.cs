@@ -56,6 +56,10 @@ public static class TorchShards
         return results;
     }
 
+    /// <summary>One shard per torch thread, as long as each gets <paramref name="minRowsPerShard"/> of the
+    /// <paramref name="rows"/>.</summary>
+    public static int For(int rows, int minRowsPerShard) => Math.Max(1, Math.Min(torch.get_num_threads(), rows / minRowsPerShard));
+
     /// <summary>The rows of shard <paramref name="shard"/> among <paramref name="count"/>, in order: row i goes to shard
     /// i mod <paramref name="shards"/>, so every shard gets a mix of the batch.</summary>
     public static int[] Rows(int count, int shard, int shards) =>

@@ -1,6 +1,5 @@
 using Rlvr.Data;
 using Rlvr.Model;
-using TorchSharp;
 
 namespace Rlvr.Rollout;
 
@@ -17,7 +16,7 @@ public static class ShardedSampling
     public const int MinRowsPerShard = 16;
 
     /// <summary>One shard per torch thread, as long as each gets <see cref="MinRowsPerShard"/> rows.</summary>
-    public static int For(int rows) => Math.Max(1, Math.Min(torch.get_num_threads(), rows / MinRowsPerShard));
+    public static int For(int rows) => TorchShards.For(rows, MinRowsPerShard);
 
     public static ulong[] Seeds(ulong seed, int shards)
     {

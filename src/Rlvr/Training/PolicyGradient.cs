@@ -19,9 +19,9 @@ public static class PolicyGradient
         double tokens;
         using (var m = batch.Sequences.ResponseMask.narrow(0, start, count).sum()) tokens = m.item<float>();
         var normalizer = new StepNormalizer(Math.Max(tokens, 1), count, objective.ConstantLength);
-        int groupsPerMicroBatch = Math.Min(microRows, count) / batch.GroupSize;
-        int shardCount = Math.Min(shards ?? ShardedBackward.For(model, Math.Min(microRows, count), PolicyBatch.TrimmedLength(batch.SequenceEnds, start, count)),
-            groupsPerMicroBatch);
+        int microBatchRows = Math.Min(microRows, count);
+        int shardCount = Math.Min(shards ?? ShardedBackward.For(model, microBatchRows, PolicyBatch.TrimmedLength(batch.SequenceEnds, start, count)),
+            microBatchRows / batch.GroupSize);
         var parts = ShardedBackward.Run(model, shardCount, (shard, backward) =>
         {
             var stats = new PassStats();

@@ -1,13 +1,12 @@
 using Rlvr.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Rlvr.Training;
 
 /// <summary>One optimizer step's forward and backward passes split across threads by rows (<see cref="TorchShards"/>).
 /// With one torch thread, the second core made a tiny model's training step no faster (0.148 s against 0.147 s at
-/// SFT's shape, docs/bench.md); two shards of the rows nearly halve it. Each shard takes its rows of every micro-batch,
+/// SFT's shape, docs/bench.md); with two shards of the rows it takes 0.094 s. Each shard takes its rows of every micro-batch,
 /// so no more rows are in flight at once than the micro-batch size allows, and differentiates its losses with respect
 /// to the trained parameters into gradients of its own; the shards' gradients are then added to the parameters'
 /// gradients in shard order. The result therefore depends on the shard count (summation order) but not on timing, and
@@ -25,9 +24,8 @@ public static class ShardedBackward
     public static int For(CausalLM model, int rows, int longestRow)
     {
         if (model.Device.type != DeviceType.CPU || model.Model.GradientCheckpointing || model.Adapters?.Config.Dropout > 0) return 1;
-        int shards = Math.Max(1, Math.Min(torch.get_num_threads(), rows / MinRowsPerShard));
         var chunk = model.LogProbChunk ?? TokenLogProbs.DefaultChunk(model.Config.VocabSize);
-        return (long)rows * longestRow > chunk ? 1 : shards;
+        return (long)rows * longestRow > chunk ? 1 : TorchShards.For(rows, MinRowsPerShard);
     }
 
     /// <summary>Runs <paramref name="work"/> once per shard; it calls the backward it is given on each loss it builds.
